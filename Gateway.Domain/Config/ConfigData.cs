@@ -1,0 +1,15 @@
+using Gateway.Domain.Keys;
+using Gateway.Domain.Providers;
+using Gateway.Domain.Routing;
+
+namespace Gateway.Domain.Config;
+
+/// <summary>All configuration rows, as read from PostgreSQL or from the Redis config cache.</summary>
+public sealed record ConfigData(
+    IReadOnlyList<ApiKey> Keys,
+    IReadOnlyList<ProviderSetting> ProviderSettings,
+    IReadOnlyList<CustomProvider> CustomProviders,
+    IReadOnlyList<Route> Routes)
+{
+    public static ConfigData Empty { get; } = new([], [], [], []);
+}

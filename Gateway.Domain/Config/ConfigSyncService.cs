@@ -1,0 +1,133 @@
+using System.Text.Json;
+using System.Threading.Channels;
+using Gateway.Domain.Json;
+using Gateway.Domain.Redis;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace Gateway.Domain.Config;
+
+/// <summary>
+/// Keeps the proxy's <see cref="ConfigSnapshotHolder"/> in step with the Redis config cache:
+/// loads it before the app serves, reloads on every invalidation message, and compares versions
+/// every <see cref="ConfigCacheOptions.VersionCheckInterval"/> to catch a missed message.
+/// </summary>
+public sealed class ConfigSyncService(
+    ConfigCacheReader reader,
+    RedisConnection redis,
+    ConfigSnapshotHolder holder,
+    IOptions<ConfigCacheOptions> options,
+    TimeProvider time,
+    ILogger<ConfigSyncService> logger) : BackgroundService
+{
+    // Capacity 1, drop when full: any number of invalidations during a reload coalesce into one more reload.
+    private readonly Channel<bool> _reloadRequests = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+    private bool _subscribed;
+
+    public override async Task StartAsync(CancellationToken cancellationToken)
+    {
+        // Serve with the real config from the first request; but a Redis outage at startup must not
+        // keep the proxy down: after the wait, loading goes on in the background.
+        try
+        {
+            await TrySubscribeAsync();
+            await ReloadAsync().WaitAsync(TimeSpan.FromSeconds(10), time, cancellationToken);
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            ConfigLog.LoadFailed(logger, holder.Current.Version, ex);
+        }
+
+        await base.StartAsync(cancellationToken);
+    }
+
+    /// <summary>Reads the whole cache and installs it; returns the installed version.</summary>
+    public async Task<long> ReloadAsync()
+    {
+        var (version, data) = await reader.ReadAsync();
+        if (version == 0)
+        {
+            ConfigLog.CacheEmpty(logger);
+        }
+
+        if (holder.TryReplace(ConfigSnapshot.Create(version, data)))
+        {
+            ConfigLog.Loaded(logger, version, data.Keys.Count, data.ProviderSettings.Count, data.CustomProviders.Count, data.Routes.Count);
+        }
+
+        return holder.Current.Version;
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var requested = await WaitForReloadRequestAsync(stoppingToken);
+            if (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+
+            try
+            {
+                await TrySubscribeAsync();
+                if (requested || await reader.GetVersionAsync() != holder.Current.Version)
+                {
+                    await ReloadAsync();
+                }
+            }
+            catch (RedisException ex)
+            {
+                ConfigLog.LoadFailed(logger, holder.Current.Version, ex);
+            }
+        }
+    }
+
+    private async Task<bool> WaitForReloadRequestAsync(CancellationToken stoppingToken)
+    {
+        using var timeout = new CancellationTokenSource(options.Value.VersionCheckInterval, time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, timeout.Token);
+        try
+        {
+            await _reloadRequests.Reader.ReadAsync(linked.Token);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    private async Task TrySubscribeAsync()
+    {
+        if (_subscribed)
+        {
+            return;
+        }
+
+        // StackExchange.Redis re-establishes subscriptions itself after a reconnect.
+        var subscriber = await redis.GetSubscriberAsync();
+        await subscriber.SubscribeAsync(redis.Channel(ConfigCacheLayout.Channel), (_, message) => OnInvalidation(message));
+        _subscribed = true;
+    }
+
+    private void OnInvalidation(RedisValue message)
+    {
+        ConfigInvalidation? invalidation = null;
+        try
+        {
+            invalidation = JsonSerializer.Deserialize((string?)message ?? string.Empty, DomainJsonContext.Default.ConfigInvalidation);
+        }
+        catch (JsonException)
+        {
+            ConfigLog.MalformedInvalidation(logger);
+        }
+
+        if (invalidation is null || invalidation.Version > holder.Current.Version)
+        {
+            _reloadRequests.Writer.TryWrite(true);
+        }
+    }
+}

@@ -1,0 +1,38 @@
+using Gateway.Domain.Persistence;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace Gateway.Domain.Keys;
+
+internal sealed class ApiKeyEntityConfiguration : IEntityTypeConfiguration<ApiKey>
+{
+    public const string Table = "keys";
+
+    public void Configure(EntityTypeBuilder<ApiKey> builder)
+    {
+        builder.ToTable(Table);
+        builder.HasKey(k => k.KeyId);
+        builder.Property(k => k.KeyId).HasColumnName("key_id").HasMaxLength(64);
+        builder.Property(k => k.Name).HasColumnName("name").HasMaxLength(256);
+        builder.Property(k => k.KeyHash).HasColumnName("key_hash").HasMaxLength(64);
+        builder.HasIndex(k => k.KeyHash).IsUnique();
+        builder.Property(k => k.Tags).HasColumnName("tags");
+        builder.HasIndex(k => k.Tags).HasMethod("gin");
+        builder.Property(k => k.CreatedAt).HasColumnName("created_at");
+        builder.Property(k => k.UpdatedAt).HasColumnName("updated_at");
+        builder.Property(k => k.Revoked).HasColumnName("revoked");
+        builder.Property(k => k.RevokedReason).HasColumnName("revoked_reason");
+        builder.Property(k => k.CostLimitInUsd).HasColumnName("cost_limit_in_usd");
+        builder.Property(k => k.CostLimitInUsdOverTime).HasColumnName("cost_limit_in_usd_over_time");
+        builder.Property(k => k.CostLimitInUsdUnit).HasColumnName("cost_limit_in_usd_unit").HasMaxLength(4);
+        builder.Property(k => k.RateLimitOverTime).HasColumnName("rate_limit_over_time");
+        builder.Property(k => k.RateLimitUnit).HasColumnName("rate_limit_unit").HasMaxLength(4);
+        builder.Property(k => k.Ttl).HasColumnName("ttl").HasMaxLength(64);
+        builder.Property(k => k.SettingIds).HasColumnName("setting_ids");
+        builder.Property(k => k.AllowedPaths).HasColumnName("allowed_paths").HasJsonbConversion();
+        builder.Property(k => k.ShouldLogRequest).HasColumnName("should_log_request");
+        builder.Property(k => k.ShouldLogResponse).HasColumnName("should_log_response");
+        builder.Property(k => k.RotationEnabled).HasColumnName("rotation_enabled");
+        builder.Property(k => k.PolicyId).HasColumnName("policy_id").HasMaxLength(64);
+    }
+}

@@ -1,0 +1,21 @@
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using StackExchange.Redis;
+
+namespace Gateway.Domain.Redis;
+
+internal sealed class RedisHealthCheck(RedisConnection redis) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            var db = await redis.GetDatabaseAsync();
+            await db.PingAsync().WaitAsync(cancellationToken);
+            return HealthCheckResult.Healthy();
+        }
+        catch (RedisException)
+        {
+            return HealthCheckResult.Unhealthy("Redis is not reachable");
+        }
+    }
+}
