@@ -1,3 +1,4 @@
+using Gateway.Admin.Functions.Http;
 using Gateway.Domain.Config;
 using Gateway.Domain.Hosting;
 using Gateway.Domain.Persistence;
@@ -8,6 +9,7 @@ builder.ConfigureGatewayHost("Admin", defaultPort: 8001);
 builder.Services.AddGatewayPersistence(builder.Configuration);
 builder.Services.AddGatewayRedis(builder.Configuration);
 builder.Services.AddGatewayConfigCacheWriter();
+builder.AddAdminHttp();
 
 var app = builder.Build();
 
@@ -18,6 +20,7 @@ if (args is ["migrate", ..])
     return;
 }
 
+app.UseAdminAuth();
 app.MapGatewayHealth();
 app.Run();
 

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
 
@@ -47,6 +48,7 @@ public static class GatewayHosting
         var address = underFunctionsHost ? "127.0.0.1" : builder.Configuration.GetValue("Hosting:ListenAddress", "127.0.0.1");
         builder.WebHost.UseUrls($"http://{address}:{port}");
         builder.Services.AddSingleton(new GatewayAppInfo(app, underFunctionsHost));
+        builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddHealthChecks();
         return builder;
     }

@@ -1,0 +1,31 @@
+namespace Gateway.Domain.Queues.ServiceBus;
+
+/// <summary>
+/// Where and how to reach the Service Bus queue: <c>ServiceBus__ConnectionString</c> (SAS) or
+/// <c>ServiceBus__FullyQualifiedNamespace</c> (Microsoft Entra ID), plus <c>ServiceBus__QueueName</c>.
+/// </summary>
+public sealed class ServiceBusOptions
+{
+    public const string Section = "ServiceBus";
+
+    /// <summary>Service Bus Standard tier's maximum message size; a batch request counts as one message.</summary>
+    public const int StandardTierMaxBytes = 256 * 1024;
+
+    /// <summary><c>Endpoint=sb://{ns}.servicebus.windows.net/;SharedAccessKeyName=...;SharedAccessKey=...[;EntityPath=...]</c>.</summary>
+    public string? ConnectionString { get; set; }
+
+    /// <summary><c>{ns}.servicebus.windows.net</c>, authenticated with a Microsoft Entra ID credential.</summary>
+    public string? FullyQualifiedNamespace { get; set; }
+
+    /// <summary>The queue; may be omitted when the connection string has an <c>EntityPath</c>.</summary>
+    public string? QueueName { get; set; }
+
+    /// <summary>Upper bound of one Send Message Batch request body; larger batches are split.</summary>
+    public int MaxBatchBytes { get; set; } = StandardTierMaxBytes;
+
+    /// <summary>
+    /// Sends requests here instead of <c>https://{namespace}/</c> (the SAS resource URI still names the
+    /// namespace). Plain <c>http</c> is accepted on loopback only, for the test fake.
+    /// </summary>
+    public Uri? Endpoint { get; set; }
+}

@@ -1,0 +1,77 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using Gateway.Testing;
+
+namespace Gateway.Admin.Functions.Tests.Hosting;
+
+public sealed class AdminHostContractTests : IAsyncLifetime
+{
+    private readonly PostgresDatabase _pg = new();
+    private GatewayAppFactory<Program> _app = null!;
+
+    public async Task InitializeAsync()
+    {
+        await _pg.InitializeAsync();
+        _app = new GatewayAppFactory<Program>(new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Postgres"] = _pg.ConnectionString,
+            ["ConnectionStrings:Redis"] = TestEnvironment.RedisConnectionString,
+            ["Redis:KeyPrefix"] = RedisTestConnection.NewPrefix(),
+        });
+        _ = _app.BaseAddress;
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _app.DisposeAsync();
+        await _pg.DisposeAsync();
+    }
+
+    [Fact]
+    public void FunctionJson_EveryFunction_UsesDocumentedBindings()
+        => Assert.NotEmpty(FunctionAppContract.LoadFunctions("Gateway.Admin.Functions"));
+
+    [Fact]
+    public void Functions_DeclareEveryEndpointTheAdminAppServes()
+        => FunctionAppContract.AssertCoversEndpoints("Gateway.Admin.Functions", _app.Services);
+
+    [Fact]
+    public async Task Health_PostgresAndRedisUp_Answers200WithBothHealthy()
+    {
+        using var client = new HttpClient { BaseAddress = _app.BaseAddress };
+        using var response = await client.GetAsync("/api/health");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        Assert.Equal("Healthy", (string?)body["status"]);
+        Assert.Equal("Healthy", (string?)body["checks"]!["postgres"]);
+        Assert.Equal("Healthy", (string?)body["checks"]!["redis"]);
+    }
+
+    [Fact]
+    public async Task Health_PostgresDown_Still200AndReportsPostgresUnhealthy()
+    {
+        await using var app = new GatewayAppFactory<Program>(new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Postgres"] = "Host=127.0.0.1;Port=1;Username=x;Password=x;Database=x;Timeout=1",
+            ["ConnectionStrings:Redis"] = TestEnvironment.RedisConnectionString,
+        });
+        using var client = new HttpClient { BaseAddress = app.BaseAddress };
+        using var response = await client.GetAsync("/api/health");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        Assert.Equal("Unhealthy", (string?)body["checks"]!["postgres"]);
+        Assert.Equal("Healthy", (string?)body["checks"]!["redis"]);
+    }
+
+    [Fact]
+    public void Startup_PostgresSettingMissing_FailsNamingTheSetting()
+    {
+        using var app = new GatewayAppFactory<Program>(new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Postgres"] = string.Empty,
+            ["ConnectionStrings:Redis"] = TestEnvironment.RedisConnectionString,
+        });
+        var error = Assert.ThrowsAny<Exception>(() => app.BaseAddress);
+        Assert.Contains("ConnectionStrings__Postgres", error.ToString());
+    }
+}

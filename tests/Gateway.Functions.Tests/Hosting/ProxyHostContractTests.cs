@@ -1,0 +1,87 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using Gateway.Testing;
+
+namespace Gateway.Functions.Tests.Hosting;
+
+public sealed class ProxyHostContractTests : IAsyncLifetime
+{
+    private GatewayAppFactory<Program> _app = null!;
+
+    public Task InitializeAsync()
+    {
+        _app = new GatewayAppFactory<Program>(new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Redis"] = TestEnvironment.RedisConnectionString,
+            ["Redis:KeyPrefix"] = RedisTestConnection.NewPrefix(),
+        });
+        _ = _app.BaseAddress;
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync() => await _app.DisposeAsync();
+
+    [Fact]
+    public void FunctionJson_EveryFunction_UsesDocumentedBindings()
+    {
+        var functions = FunctionAppContract.LoadFunctions("Gateway.Functions");
+        Assert.Contains(functions, f => f.Name == "health" && f.Route == "health");
+    }
+
+    [Fact]
+    public void Functions_DeclareEveryEndpointTheProxyServes()
+        => FunctionAppContract.AssertCoversEndpoints("Gateway.Functions", _app.Services);
+
+    [Fact]
+    public async Task Health_RedisUp_Answers200WithRedisHealthy()
+    {
+        using var client = new HttpClient { BaseAddress = _app.BaseAddress };
+        using var response = await client.GetAsync("/api/health");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        Assert.Equal("Healthy", (string?)body["status"]);
+        Assert.Equal("Proxy", (string?)body["app"]);
+        Assert.Equal("Healthy", (string?)body["checks"]!["redis"]);
+        Assert.Null(body["checks"]!["postgres"]);
+    }
+
+    [Fact]
+    public async Task Health_RedisDown_Still200AndReportsRedisUnhealthy()
+    {
+        await using var app = new GatewayAppFactory<Program>(new Dictionary<string, string?>
+        {
+            // A loopback port nothing listens on.
+            ["ConnectionStrings:Redis"] = "127.0.0.1:1,connectTimeout=200",
+            ["Redis:KeyPrefix"] = RedisTestConnection.NewPrefix(),
+        });
+        using var client = new HttpClient { BaseAddress = app.BaseAddress };
+        using var response = await client.PostAsync("/api/health", null);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        Assert.Equal("Unhealthy", (string?)body["status"]);
+        Assert.Equal("Unhealthy", (string?)body["checks"]!["redis"]);
+    }
+
+    [Fact]
+    public void Startup_RedisSettingMissing_FailsNamingTheSetting()
+    {
+        using var app = new GatewayAppFactory<Program>(new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Redis"] = string.Empty,
+        });
+        var error = Assert.ThrowsAny<Exception>(() => app.BaseAddress);
+        Assert.Contains("ConnectionStrings__Redis", error.ToString());
+    }
+
+    [Fact]
+    public void Startup_VersionCheckIntervalOutOfRange_FailsNamingTheSetting()
+    {
+        using var app = new GatewayAppFactory<Program>(new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Redis"] = TestEnvironment.RedisConnectionString,
+            ["ConfigCache:VersionCheckInterval"] = "00:00:00.001",
+        });
+        var error = Assert.ThrowsAny<Exception>(() => app.BaseAddress);
+        Assert.Contains("ConfigCache__VersionCheckInterval", error.ToString());
+    }
+}
