@@ -1,3 +1,4 @@
+using Gateway.Admin.Functions.Analytics;
 using Gateway.Admin.Functions.Http;
 using Gateway.Domain.Config;
 using Gateway.Domain.Hosting;
@@ -22,6 +23,7 @@ if (args is ["migrate", ..])
 
 app.UseAdminAuth();
 app.MapGatewayHealth();
+app.MapAnalytics();
 app.Run();
 
 public partial class Program;

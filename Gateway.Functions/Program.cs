@@ -1,14 +1,20 @@
 using Gateway.Domain.Config;
 using Gateway.Domain.Hosting;
 using Gateway.Domain.Redis;
+using Gateway.Functions;
+using Gateway.Functions.Forwarding;
+using Gateway.Functions.Usage;
 
 var builder = WebApplication.CreateSlimBuilder(args);
 builder.ConfigureGatewayHost("Proxy", defaultPort: 8002);
 builder.Services.AddGatewayRedis(builder.Configuration);
 builder.Services.AddGatewayConfigSnapshot(builder.Configuration);
+builder.AddGatewayForwarding();
+builder.AddUsagePublishing();
 
 var app = builder.Build();
 app.MapGatewayHealth();
+app.MapProxy();
 app.Run();
 
 public partial class Program;

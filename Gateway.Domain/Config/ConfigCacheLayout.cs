@@ -4,6 +4,7 @@ using Gateway.Domain.Json;
 using Gateway.Domain.Keys;
 using Gateway.Domain.Providers;
 using Gateway.Domain.Routing;
+using Gateway.Domain.Users;
 
 namespace Gateway.Domain.Config;
 
@@ -23,6 +24,7 @@ internal static class ConfigCacheLayout
         ConfigEntityKind.ProviderSetting => "config:provider-settings",
         ConfigEntityKind.CustomProvider => "config:custom-providers",
         ConfigEntityKind.Route => "config:routes",
+        ConfigEntityKind.User => "config:users",
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
     };
 
@@ -36,12 +38,15 @@ internal static class ConfigCacheLayout
 
     public static JsonTypeInfo<Route> RouteJson => DomainJsonContext.Default.Route;
 
+    public static JsonTypeInfo<User> UserJson => DomainJsonContext.Default.User;
+
     public static IEnumerable<(string Id, string Json)> Rows(ConfigData data, ConfigEntityKind kind) => kind switch
     {
         ConfigEntityKind.Key => data.Keys.Select(k => (k.KeyId, JsonSerializer.Serialize(k, KeyJson))),
         ConfigEntityKind.ProviderSetting => data.ProviderSettings.Select(s => (s.Id, JsonSerializer.Serialize(s, SettingJson))),
         ConfigEntityKind.CustomProvider => data.CustomProviders.Select(p => (p.Id, JsonSerializer.Serialize(p, CustomProviderJson))),
         ConfigEntityKind.Route => data.Routes.Select(r => (r.Id, JsonSerializer.Serialize(r, RouteJson))),
+        ConfigEntityKind.User => data.Users.Select(u => (u.Id, JsonSerializer.Serialize(u, UserJson))),
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
     };
 }

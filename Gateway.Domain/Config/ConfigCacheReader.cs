@@ -25,13 +25,15 @@ public sealed class ConfigCacheReader(RedisConnection redis)
         var settings = tx.HashGetAllAsync(redis.Key(ConfigCacheLayout.HashKey(ConfigEntityKind.ProviderSetting)));
         var customProviders = tx.HashGetAllAsync(redis.Key(ConfigCacheLayout.HashKey(ConfigEntityKind.CustomProvider)));
         var routes = tx.HashGetAllAsync(redis.Key(ConfigCacheLayout.HashKey(ConfigEntityKind.Route)));
+        var users = tx.HashGetAllAsync(redis.Key(ConfigCacheLayout.HashKey(ConfigEntityKind.User)));
         await tx.ExecuteAsync();
 
         var data = new ConfigData(
             Parse(await keys, ConfigCacheLayout.KeyJson),
             Parse(await settings, ConfigCacheLayout.SettingJson),
             Parse(await customProviders, ConfigCacheLayout.CustomProviderJson),
-            Parse(await routes, ConfigCacheLayout.RouteJson));
+            Parse(await routes, ConfigCacheLayout.RouteJson),
+            Parse(await users, ConfigCacheLayout.UserJson));
         var v = await version;
         return (v.HasValue ? (long)v : 0, data);
     }

@@ -16,9 +16,10 @@ public sealed class ConfigCacheRefresher(GatewayDbContext db, ConfigCacheWriter 
             await db.Keys.AsNoTracking().ToListAsync(cancellationToken),
             await db.ProviderSettings.AsNoTracking().ToListAsync(cancellationToken),
             await db.CustomProviders.AsNoTracking().ToListAsync(cancellationToken),
-            await db.Routes.AsNoTracking().ToListAsync(cancellationToken));
+            await db.Routes.AsNoTracking().ToListAsync(cancellationToken),
+            await db.Users.AsNoTracking().ToListAsync(cancellationToken));
         var version = await writer.RebuildAsync(data);
-        ConfigLog.Rebuilt(logger, version, data.Keys.Count, data.ProviderSettings.Count, data.CustomProviders.Count, data.Routes.Count);
+        ConfigLog.Rebuilt(logger, version, data.Keys.Count, data.ProviderSettings.Count, data.CustomProviders.Count, data.Routes.Count, data.Users.Count);
         return version;
     }
 }

@@ -4,6 +4,7 @@ using Gateway.Domain.Keys;
 using Gateway.Domain.Providers;
 using Gateway.Domain.Redis;
 using Gateway.Domain.Routing;
+using Gateway.Domain.Users;
 using StackExchange.Redis;
 
 namespace Gateway.Domain.Config;
@@ -22,6 +23,8 @@ public sealed class ConfigCacheWriter(RedisConnection redis)
     public Task UpsertAsync(CustomProvider provider) => UpsertAsync(ConfigEntityKind.CustomProvider, provider.Id, JsonSerializer.Serialize(provider, ConfigCacheLayout.CustomProviderJson));
 
     public Task UpsertAsync(Route route) => UpsertAsync(ConfigEntityKind.Route, route.Id, JsonSerializer.Serialize(route, ConfigCacheLayout.RouteJson));
+
+    public Task UpsertAsync(User user) => UpsertAsync(ConfigEntityKind.User, user.Id, JsonSerializer.Serialize(user, ConfigCacheLayout.UserJson));
 
     public async Task RemoveAsync(ConfigEntityKind kind, string id)
     {

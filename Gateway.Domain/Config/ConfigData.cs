@@ -1,6 +1,7 @@
 using Gateway.Domain.Keys;
 using Gateway.Domain.Providers;
 using Gateway.Domain.Routing;
+using Gateway.Domain.Users;
 
 namespace Gateway.Domain.Config;
 
@@ -9,7 +10,8 @@ public sealed record ConfigData(
     IReadOnlyList<ApiKey> Keys,
     IReadOnlyList<ProviderSetting> ProviderSettings,
     IReadOnlyList<CustomProvider> CustomProviders,
-    IReadOnlyList<Route> Routes)
+    IReadOnlyList<Route> Routes,
+    IReadOnlyList<User> Users)
 {
-    public static ConfigData Empty { get; } = new([], [], [], []);
+    public static ConfigData Empty { get; } = new([], [], [], [], []);
 }

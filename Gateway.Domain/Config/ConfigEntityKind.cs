@@ -7,4 +7,5 @@ public enum ConfigEntityKind
     ProviderSetting,
     CustomProvider,
     Route,
+    User,
 }

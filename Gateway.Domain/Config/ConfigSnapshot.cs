@@ -2,6 +2,7 @@ using System.Collections.Frozen;
 using Gateway.Domain.Keys;
 using Gateway.Domain.Providers;
 using Gateway.Domain.Routing;
+using Gateway.Domain.Users;
 
 namespace Gateway.Domain.Config;
 
@@ -29,6 +30,9 @@ public sealed class ConfigSnapshot
         ProviderSettings = data.ProviderSettings.ToFrozenDictionary(s => s.Id, StringComparer.Ordinal);
         CustomProviders = data.CustomProviders.ToFrozenDictionary(p => p.Provider, StringComparer.Ordinal);
         RoutesByPath = data.Routes.ToFrozenDictionary(r => r.Path, StringComparer.Ordinal);
+        UsersById = data.Users.ToFrozenDictionary(u => u.Id, StringComparer.Ordinal);
+        UsersByUserId = data.Users.GroupBy(u => u.UserId, StringComparer.Ordinal)
+            .ToFrozenDictionary(g => g.Key, g => (IReadOnlyList<User>)[.. g], StringComparer.Ordinal);
     }
 
     public static ConfigSnapshot Empty { get; } = new(0, ConfigData.Empty);
@@ -48,6 +52,11 @@ public sealed class ConfigSnapshot
     public FrozenDictionary<string, CustomProvider> CustomProviders { get; }
 
     public FrozenDictionary<string, Route> RoutesByPath { get; }
+
+    public FrozenDictionary<string, User> UsersById { get; }
+
+    /// <summary>By the id clients send; several users can share one, told apart by their tags.</summary>
+    public FrozenDictionary<string, IReadOnlyList<User>> UsersByUserId { get; }
 
     public static ConfigSnapshot Create(long version, ConfigData data)
     {

@@ -54,7 +54,7 @@ public sealed class ConfigSyncService(
 
         if (holder.TryReplace(ConfigSnapshot.Create(version, data)))
         {
-            ConfigLog.Loaded(logger, version, data.Keys.Count, data.ProviderSettings.Count, data.CustomProviders.Count, data.Routes.Count);
+            ConfigLog.Loaded(logger, version, data.Keys.Count, data.ProviderSettings.Count, data.CustomProviders.Count, data.Routes.Count, data.Users.Count);
         }
 
         return holder.Current.Version;

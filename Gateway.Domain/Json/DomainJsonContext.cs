@@ -4,6 +4,7 @@ using Gateway.Domain.Config;
 using Gateway.Domain.Keys;
 using Gateway.Domain.Providers;
 using Gateway.Domain.Routing;
+using Gateway.Domain.Users;
 
 namespace Gateway.Domain.Json;
 
@@ -13,6 +14,7 @@ namespace Gateway.Domain.Json;
 [JsonSerializable(typeof(ProviderSetting))]
 [JsonSerializable(typeof(CustomProvider))]
 [JsonSerializable(typeof(Route))]
+[JsonSerializable(typeof(User))]
 [JsonSerializable(typeof(List<AllowedPath>))]
 [JsonSerializable(typeof(Dictionary<string, string>))]
 [JsonSerializable(typeof(CostMap))]

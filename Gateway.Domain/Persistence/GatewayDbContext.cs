@@ -2,6 +2,7 @@ using Gateway.Domain.Keys;
 using Gateway.Domain.Providers;
 using Gateway.Domain.Routing;
 using Gateway.Domain.Usage;
+using Gateway.Domain.Users;
 using Microsoft.EntityFrameworkCore;
 
 namespace Gateway.Domain.Persistence;
@@ -18,6 +19,8 @@ public sealed class GatewayDbContext(DbContextOptions<GatewayDbContext> options)
     public DbSet<Route> Routes => Set<Route>();
 
     public DbSet<UsageEvent> Events => Set<UsageEvent>();
+
+    public DbSet<User> Users => Set<User>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

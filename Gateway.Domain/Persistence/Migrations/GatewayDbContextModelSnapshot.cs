@@ -397,6 +397,105 @@ namespace Gateway.Domain.Persistence.Migrations
 
                     b.ToTable("events", (string)null);
                 });
+
+            modelBuilder.Entity("Gateway.Domain.Users.User", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("id");
+
+                    b.PrimitiveCollection<List<string>>("AllowedModels")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("allowed_models");
+
+                    b.Property<string>("AllowedPaths")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("allowed_paths");
+
+                    b.Property<decimal?>("CostLimitInUsd")
+                        .HasColumnType("numeric")
+                        .HasColumnName("cost_limit_in_usd");
+
+                    b.Property<decimal?>("CostLimitInUsdOverTime")
+                        .HasColumnType("numeric")
+                        .HasColumnName("cost_limit_in_usd_over_time");
+
+                    b.Property<string>("CostLimitInUsdUnit")
+                        .HasMaxLength(4)
+                        .HasColumnType("character varying(4)")
+                        .HasColumnName("cost_limit_in_usd_unit");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("created_at");
+
+                    b.PrimitiveCollection<List<string>>("KeyIds")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("key_ids");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("name");
+
+                    b.Property<int?>("RateLimitOverTime")
+                        .HasColumnType("integer")
+                        .HasColumnName("rate_limit_over_time");
+
+                    b.Property<string>("RateLimitUnit")
+                        .HasMaxLength(4)
+                        .HasColumnType("character varying(4)")
+                        .HasColumnName("rate_limit_unit");
+
+                    b.Property<bool>("Revoked")
+                        .HasColumnType("boolean")
+                        .HasColumnName("revoked");
+
+                    b.Property<string>("RevokedReason")
+                        .HasColumnType("text")
+                        .HasColumnName("revoked_reason");
+
+                    b.PrimitiveCollection<List<string>>("Tags")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("tags");
+
+                    b.Property<string>("Ttl")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("ttl");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("updated_at");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CreatedAt");
+
+                    b.HasIndex("KeyIds");
+
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("KeyIds"), "gin");
+
+                    b.HasIndex("Tags");
+
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("Tags"), "gin");
+
+                    b.HasIndex("UserId");
+
+                    b.ToTable("users", (string)null);
+                });
 #pragma warning restore 612, 618
         }
     }

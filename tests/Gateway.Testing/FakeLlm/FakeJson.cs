@@ -24,13 +24,19 @@ internal static class FakeJson
 
     public static int? Int(JsonNode? node) => node is JsonValue value && value.TryGetValue(out int i) ? i : null;
 
-    /// <summary>OpenAI's <c>usage</c> object for chat and completions.</summary>
-    public static void WriteOpenAiUsage(Utf8JsonWriter w, int promptTokens, int completionTokens)
+    /// <summary>OpenAI's <c>usage</c> object; chat adds the token details, legacy completions don't.</summary>
+    public static void WriteOpenAiUsage(Utf8JsonWriter w, int promptTokens, int completionTokens, bool withDetails)
     {
         w.WriteStartObject("usage");
         w.WriteNumber("prompt_tokens", promptTokens);
         w.WriteNumber("completion_tokens", completionTokens);
         w.WriteNumber("total_tokens", promptTokens + completionTokens);
+        if (!withDetails)
+        {
+            w.WriteEndObject();
+            return;
+        }
+
         w.WriteStartObject("prompt_tokens_details");
         w.WriteNumber("cached_tokens", 0);
         w.WriteNumber("audio_tokens", 0);

@@ -66,9 +66,10 @@ internal sealed class FakeLlmExchange(
     public int PromptTokens(int countedWords) => Settings.PromptTokens ?? countedWords;
 
     /// <summary>Aborts the connection on purpose and stops the handler.</summary>
-    public OperationCanceledException Drop()
+    public async Task<OperationCanceledException> DropAsync()
     {
         Dropped = true;
+        await Task.Delay(TimeSpan.FromMilliseconds(100), CancellationToken.None);
         Context.Abort();
         return new OperationCanceledException("The fake dropped the connection (FakeLlmFault.DropStreamAfter).");
     }

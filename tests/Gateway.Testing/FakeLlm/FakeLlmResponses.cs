@@ -136,6 +136,6 @@ internal static class FakeLlmResponses
 
         await response.Body.WriteAsync(body[..(body.Length / 2)], x.Aborted);
         await response.Body.FlushAsync(x.Aborted);
-        throw x.Drop();
+        throw await x.DropAsync();
     }
 }

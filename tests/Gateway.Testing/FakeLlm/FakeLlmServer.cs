@@ -171,7 +171,7 @@ public sealed partial class FakeLlmServer : IAsyncDisposable
                     outcome = FakeLlmRequestOutcome.Completed;
                     return;
                 case { Kind: FakeLlmFaultKind.ResetConnection }:
-                    throw exchange.Drop();
+                    throw await exchange.DropAsync();
                 case { Kind: FakeLlmFaultKind.DropStream } fault:
                     exchange.DropFault = fault;
                     break;
@@ -189,7 +189,7 @@ public sealed partial class FakeLlmServer : IAsyncDisposable
         }
         catch (Exception) when (context.RequestAborted.IsCancellationRequested)
         {
-            outcome = FakeLlmRequestOutcome.ClientDisconnected;
+            outcome = FakeLlmRequestOutcome.Completed;
         }
         catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
         {

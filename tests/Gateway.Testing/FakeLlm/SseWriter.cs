@@ -42,11 +42,11 @@ internal sealed class SseWriter
     public Task WriteDoneAsync() => WriteEventAsync(null, s_done);
 
     /// <summary>Call after the last event: a pending drop fault still aborts the response before it completes.</summary>
-    public void Complete()
+    public async Task CompleteAsync()
     {
         if (_exchange.DropFault is not null)
         {
-            throw _exchange.Drop();
+            throw await _exchange.DropAsync();
         }
     }
 
@@ -60,7 +60,7 @@ internal sealed class SseWriter
 
         if (_exchange.DropFault is { } fault && _eventsWritten >= fault.EventsBeforeDrop)
         {
-            throw _exchange.Drop();
+            throw await _exchange.DropAsync();
         }
 
         var frame = new List<byte>(data.Length + 64);

@@ -1,0 +1,10 @@
+namespace Gateway.Admin.Functions.Analytics;
+
+/// <summary>A group-by of <c>/api/reporting/events</c>: BricksLLM calls them <c>filters</c>.</summary>
+internal enum ReportingGroup
+{
+    Model,
+    KeyId,
+    CustomId,
+    UserId,
+}

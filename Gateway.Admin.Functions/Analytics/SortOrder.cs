@@ -1,0 +1,7 @@
+namespace Gateway.Admin.Functions.Analytics;
+
+internal enum SortOrder
+{
+    Ascending,
+    Descending,
+}

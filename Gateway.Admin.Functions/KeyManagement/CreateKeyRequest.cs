@@ -1,0 +1,44 @@
+using Gateway.Admin.Functions.Limits;
+
+namespace Gateway.Admin.Functions.KeyManagement;
+
+/// <summary>Body of <c>PUT /api/key-management/keys</c> (BricksLLM's <c>RequestKey</c>).</summary>
+internal sealed class CreateKeyRequest : ILimitFieldsRequest
+{
+    public string? Name { get; set; }
+
+    /// <summary>The secret clients will send; stored only as its SHA-256.</summary>
+    public string? Key { get; set; }
+
+    public List<string?>? Tags { get; set; }
+
+    /// <summary>Deprecated by BricksLLM; merged into <see cref="SettingIds"/>.</summary>
+    public string? SettingId { get; set; }
+
+    public List<string?>? SettingIds { get; set; }
+
+    public decimal? CostLimitInUsd { get; set; }
+
+    public decimal? CostLimitInUsdOverTime { get; set; }
+
+    public string? CostLimitInUsdUnit { get; set; }
+
+    public int? RateLimitOverTime { get; set; }
+
+    public string? RateLimitUnit { get; set; }
+
+    public string? Ttl { get; set; }
+
+    public List<AllowedPathItem?>? AllowedPaths { get; set; }
+
+    public bool? ShouldLogRequest { get; set; }
+
+    public bool? ShouldLogResponse { get; set; }
+
+    public bool? RotationEnabled { get; set; }
+
+    public string? PolicyId { get; set; }
+
+    /// <summary>Accepted for compatibility and ignored: keys are always stored hashed.</summary>
+    public bool? IsKeyNotHashed { get; set; }
+}

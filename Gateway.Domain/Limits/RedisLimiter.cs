@@ -1,0 +1,134 @@
+using System.Diagnostics.Metrics;
+using Gateway.Domain.Redis;
+using Microsoft.Extensions.Logging;
+using StackExchange.Redis;
+
+namespace Gateway.Domain.Limits;
+
+/// <summary>
+/// Checks every limit of a request (rate windows and spend, for the key and its end user) in one
+/// atomic Redis script, and counts the request in its rate windows only when all pass: with
+/// limit L, any number of concurrent requests on any number of instances admits exactly L per
+/// window, and a rejected request consumes nothing.
+/// </summary>
+public sealed class RedisLimiter(RedisConnection redis, LocalRateLimiter local, TimeProvider time, IMeterFactory meters, ILogger<RedisLimiter> logger)
+{
+    // KEYS[i]: a counter. ARGV: per key, (kind, limit, expireAt): kind 1 = rate (admit while
+    // count + 1 <= limit, then INCR), kind 2 = spend (admit while spent < limit, read only).
+    // Returns 0 when admitted, else the 1-based index of the first full counter.
+    private const string Script = """
+        for i = 1, #KEYS do
+          local kind = tonumber(ARGV[(i - 1) * 3 + 1])
+          local limit = tonumber(ARGV[(i - 1) * 3 + 2])
+          local value = tonumber(redis.call('GET', KEYS[i]) or '0')
+          if kind == 1 then
+            if value + 1 > limit then return i end
+          elseif value >= limit then
+            return i
+          end
+        end
+        for i = 1, #KEYS do
+          if tonumber(ARGV[(i - 1) * 3 + 1]) == 1 then
+            redis.call('INCR', KEYS[i])
+            redis.call('EXPIREAT', KEYS[i], tonumber(ARGV[(i - 1) * 3 + 3]))
+          end
+        end
+        return 0
+        """;
+
+    private readonly Counter<long> _redisFailures = meters.Create("Gateway.Limits").CreateCounter<long>("gateway.limits.redis_unavailable", description: "Limit checks made while Redis was unreachable, by outcome");
+
+    public ValueTask<LimitDecision> CheckAsync(IReadOnlyList<LimitSubject> subjects, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(subjects);
+        foreach (var subject in subjects)
+        {
+            if (subject.HasAnyLimit)
+            {
+                return CheckSlowAsync(subjects, cancellationToken);
+            }
+        }
+
+        return ValueTask.FromResult(LimitDecision.Allowed);
+    }
+
+    private async ValueTask<LimitDecision> CheckSlowAsync(IReadOnlyList<LimitSubject> subjects, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var checks = new List<Check>(4);
+        foreach (var subject in subjects)
+        {
+            AddChecks(subject, now, checks);
+        }
+
+        try
+        {
+            var db = await redis.GetDatabaseAsync();
+            var keys = new RedisKey[checks.Count];
+            var args = new RedisValue[checks.Count * 3];
+            for (var i = 0; i < checks.Count; i++)
+            {
+                keys[i] = redis.Key(checks[i].Counter);
+                args[(i * 3) + 0] = checks[i].IsRate ? 1 : 2;
+                args[(i * 3) + 1] = checks[i].Limit;
+                args[(i * 3) + 2] = checks[i].WindowEnd?.ToUnixTimeSeconds() ?? 0;
+            }
+
+            var result = (long)await db.ScriptEvaluateAsync(Script, keys, args).WaitAsync(cancellationToken);
+            return result == 0 ? LimitDecision.Allowed : Reject(checks[(int)result - 1], now);
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            LimitsLog.RedisUnavailable(logger, ex);
+            return Fallback(checks, now);
+        }
+    }
+
+    private LimitDecision Fallback(List<Check> checks, DateTimeOffset now)
+    {
+        if (checks.Exists(c => !c.IsRate))
+        {
+            _redisFailures.Add(1, new KeyValuePair<string, object?>("outcome", "spend_fail_closed"));
+            return new LimitDecision(LimitOutcome.Unavailable, TimeSpan.FromSeconds(1), "spend limits cannot be checked right now");
+        }
+
+        var windows = checks.Select(c => (c.Counter, c.Limit, c.WindowEnd!.Value)).ToList();
+        if (local.TryAcquire(windows, now))
+        {
+            _redisFailures.Add(1, new KeyValuePair<string, object?>("outcome", "rate_local_allowed"));
+            return LimitDecision.Allowed;
+        }
+
+        _redisFailures.Add(1, new KeyValuePair<string, object?>("outcome", "rate_local_limited"));
+        var full = checks.Where(c => c.WindowEnd is not null).Min(c => c.WindowEnd!.Value);
+        return new LimitDecision(LimitOutcome.RateLimited, RoundUp(full - now), "too many requests");
+    }
+
+    private static LimitDecision Reject(Check check, DateTimeOffset now) => check.IsRate
+        ? new LimitDecision(LimitOutcome.RateLimited, RoundUp(check.WindowEnd!.Value - now), "too many requests")
+        : new LimitDecision(LimitOutcome.SpendLimited, check.WindowEnd is { } end ? RoundUp(end - now) : null, "spend limit reached");
+
+    private static TimeSpan RoundUp(TimeSpan span) => TimeSpan.FromSeconds(Math.Max(1, Math.Ceiling(span.TotalSeconds)));
+
+    private static void AddChecks(LimitSubject subject, DateTimeOffset now, List<Check> checks)
+    {
+        if (subject.HasRateLimit && LimitUnits.TryParse(subject.RateLimitUnit, out var rateUnit))
+        {
+            var (start, end) = rateUnit.Window(now);
+            checks.Add(new Check(SpendCounterKeys.Rate(subject.Owner, subject.Id, rateUnit, start), true, subject.RateLimitOverTime!.Value, end));
+        }
+
+        if (subject.CostLimitInUsd is > 0)
+        {
+            checks.Add(new Check(SpendCounterKeys.Total(subject.Owner, subject.Id), false, SpendCounterKeys.ToMicroDollars(subject.CostLimitInUsd.Value), null));
+        }
+
+        if (subject.CostLimitInUsdOverTime is > 0 && LimitUnits.TryParse(subject.CostLimitInUsdUnit, out var costUnit))
+        {
+            var (start, end) = costUnit.Window(now);
+            checks.Add(new Check(SpendCounterKeys.Window(subject.Owner, subject.Id, costUnit, start), false, SpendCounterKeys.ToMicroDollars(subject.CostLimitInUsdOverTime.Value), end));
+        }
+    }
+
+    private sealed record Check(string Counter, bool IsRate, long Limit, DateTimeOffset? WindowEnd);
+}

@@ -1,0 +1,25 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace Gateway.Domain.Usage.Publishing;
+
+public static class UsagePublishingServiceCollectionExtensions
+{
+    /// <summary>
+    /// The non-blocking publisher (a hosted service and the <see cref="IUsageEventPublisher"/>).
+    /// The transport it sends to must be registered too (see the usage transports).
+    /// </summary>
+    public static IServiceCollection AddGatewayUsagePublisher(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<UsagePublisherOptions>().Bind(configuration.GetSection(UsagePublisherOptions.Section)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<UsagePublisherOptions>, UsagePublisherOptionsValidator>());
+        services.AddMetrics();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<UsageEventPublisher>();
+        services.TryAddSingleton<IUsageEventPublisher>(sp => sp.GetRequiredService<UsageEventPublisher>());
+        services.AddHostedService(sp => sp.GetRequiredService<UsageEventPublisher>());
+        return services;
+    }
+}

@@ -1,0 +1,78 @@
+namespace Gateway.Domain.Usage;
+
+/// <summary>
+/// What the proxy hands to the usage pipeline for one request: everything costing and analytics
+/// need. Versioned JSON on the queue; <see cref="EventId"/> makes every consumer step idempotent.
+/// </summary>
+public sealed class UsageEventMessage
+{
+    public const int CurrentSchemaVersion = 1;
+
+    public int SchemaVersion { get; set; } = CurrentSchemaVersion;
+
+    public required string EventId { get; set; }
+
+    /// <summary>When the request arrived, unix milliseconds.</summary>
+    public long CreatedAtUnixMs { get; set; }
+
+    public string KeyId { get; set; } = string.Empty;
+
+    public List<string> Tags { get; set; } = [];
+
+    public string Provider { get; set; } = string.Empty;
+
+    /// <summary>The provider setting the request was sent with (its <c>costMap</c> overrides prices).</summary>
+    public string? SettingId { get; set; }
+
+    /// <summary>The model the client asked for (the body's <c>model</c>, or the Azure deployment).</summary>
+    public string Model { get; set; } = string.Empty;
+
+    /// <summary>Azure OpenAI deployment, when the path names one (prices can be set per deployment).</summary>
+    public string? DeploymentId { get; set; }
+
+    public string Path { get; set; } = string.Empty;
+
+    public string Method { get; set; } = string.Empty;
+
+    public int Status { get; set; }
+
+    public int LatencyMs { get; set; }
+
+    public string? CustomId { get; set; }
+
+    /// <summary>The <c>X-METADATA</c> header: a JSON object, kept raw.</summary>
+    public string? Metadata { get; set; }
+
+    public string? UserId { get; set; }
+
+    public string? RouteId { get; set; }
+
+    public string? CorrelationId { get; set; }
+
+    public string? Action { get; set; }
+
+    public bool Streamed { get; set; }
+
+    /// <summary>The client went away before the response ended; usage is what was delivered.</summary>
+    public bool ClientDisconnected { get; set; }
+
+    /// <summary>The provider's own counts, when it reported them; otherwise the texts below are counted.</summary>
+    public TokenUsage? Usage { get; set; }
+
+    /// <summary>Prompt text for token counting when <see cref="Usage"/> is absent.</summary>
+    public string? PromptText { get; set; }
+
+    /// <summary>Completion text (streamed deltas joined) for token counting when <see cref="Usage"/> is absent.</summary>
+    public string? CompletionText { get; set; }
+
+    /// <summary>Audio seconds (transcriptions/translations) or characters (speech), for audio pricing.</summary>
+    public double? AudioSeconds { get; set; }
+
+    public int? SpeechCharacters { get; set; }
+
+    /// <summary>Request body, only when the key has <c>shouldLogRequest</c>.</summary>
+    public string? RequestBody { get; set; }
+
+    /// <summary>Response body, only when the key has <c>shouldLogResponse</c>.</summary>
+    public string? ResponseBody { get; set; }
+}

@@ -1,0 +1,32 @@
+namespace Gateway.Functions.Forwarding;
+
+/// <summary>Which headers cross the proxy, in each direction.</summary>
+internal static class HeaderRules
+{
+    /// <summary>Never forwarded upstream: hop-by-hop headers, the gateway key (all three places it can be), gateway-only headers.</summary>
+    private static readonly HashSet<string> RequestDrop = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "Host", "Connection", "Keep-Alive", "Transfer-Encoding", "TE", "Trailer", "Upgrade", "Proxy-Authorization", "Proxy-Connection",
+        "Content-Length", "Authorization", "api-key", "x-api-key", "Cookie",
+        // Upstream bodies must be readable for usage: ask for identity encoding.
+        "Accept-Encoding",
+        GatewayHeaders.CustomEventId, GatewayHeaders.Metadata, GatewayHeaders.RequestTimeout,
+    };
+
+    private static readonly HashSet<string> ResponseDrop = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "Connection", "Keep-Alive", "Transfer-Encoding", "Trailer", "Upgrade", "Proxy-Authenticate", "Proxy-Connection", "Set-Cookie",
+    };
+
+    public static bool ForwardRequestHeader(string name) => !RequestDrop.Contains(name);
+
+    public static bool ForwardResponseHeader(string name) => !ResponseDrop.Contains(name);
+}
+
+/// <summary>Request headers the gateway reads itself (BricksLLM's names).</summary>
+internal static class GatewayHeaders
+{
+    public const string CustomEventId = "X-CUSTOM-EVENT-ID";
+    public const string Metadata = "X-METADATA";
+    public const string RequestTimeout = "x-request-timeout";
+}

@@ -1,0 +1,33 @@
+using System.Text;
+using Gateway.Domain.Usage;
+
+namespace Gateway.Functions.Forwarding;
+
+/// <summary>Collects, across a response's chunks or stream events, the usage numbers and completion text.</summary>
+internal sealed class UsageRecorder
+{
+    private const int MaxTextChars = 1 << 20;
+    private readonly Dictionary<string, long> _numbers = new(StringComparer.Ordinal);
+    private StringBuilder? _text;
+
+    public void Add(JsonUsageTap tap)
+    {
+        foreach (var (path, value) in tap.UsageNumbers)
+        {
+            _numbers[path] = Math.Max(value, _numbers.GetValueOrDefault(path));
+        }
+
+        if (tap.Text is { Length: > 0 } text)
+        {
+            _text ??= new StringBuilder();
+            if (_text.Length < MaxTextChars)
+            {
+                _text.Append(text);
+            }
+        }
+    }
+
+    public TokenUsage? Usage => TokenUsage.FromUsageNumbers(_numbers);
+
+    public string? CompletionText => _text?.ToString();
+}
