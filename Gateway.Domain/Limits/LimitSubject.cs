@@ -18,6 +18,12 @@ public sealed record LimitSubject(
         return new(SpendCounterKeys.Owner.Key, key.KeyId, key.CostLimitInUsd, key.CostLimitInUsdOverTime, key.CostLimitInUsdUnit, key.RateLimitOverTime, key.RateLimitUnit);
     }
 
+    public static LimitSubject For(Users.User user)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        return new(SpendCounterKeys.Owner.User, user.Id, user.CostLimitInUsd, user.CostLimitInUsdOverTime, user.CostLimitInUsdUnit, user.RateLimitOverTime, user.RateLimitUnit);
+    }
+
     public bool HasRateLimit => RateLimitOverTime is > 0 && LimitUnits.TryParse(RateLimitUnit, out _);
 
     public bool HasSpendLimit => CostLimitInUsd is > 0 || (CostLimitInUsdOverTime is > 0 && LimitUnits.TryParse(CostLimitInUsdUnit, out _));

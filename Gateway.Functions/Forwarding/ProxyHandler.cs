@@ -6,6 +6,7 @@ using Gateway.Domain.Keys;
 using Gateway.Domain.Limits;
 using Gateway.Domain.Providers;
 using Gateway.Domain.Usage;
+using Gateway.Domain.Users;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 
@@ -148,8 +149,34 @@ internal sealed partial class ProxyHandler(
             }
         }
 
+        // The end user's own restrictions, when an admin defined one for this key.
+        var user = request.JsonBody?.User is { Length: > 0 } userId ? MatchUser(snapshot, key, userId) : null;
+        if (user is not null)
+        {
+            if (user.Revoked)
+            {
+                return await FailAsync(context, style, 401, "user has been revoked");
+            }
+
+            if (KeyExpiry.IsExpired(user, time.GetUtcNow()))
+            {
+                return await FailAsync(context, style, 401, "user has expired");
+            }
+
+            if (user.AllowedPaths.Count > 0 && !AllowedPathMatcher.IsAllowed(user.AllowedPaths, context.Request.Method, publicPath))
+            {
+                return await FailAsync(context, style, 403, "path is not allowed for this user");
+            }
+
+            if (user.AllowedModels.Count > 0 && (request.Model is null || !user.AllowedModels.Contains(request.Model, StringComparer.Ordinal)))
+            {
+                return await FailAsync(context, style, 403, "model is not allowed for this user");
+            }
+        }
+
         // 4 limits
-        var decision = await limiter.CheckAsync([LimitSubject.For(key)], context.RequestAborted);
+        LimitSubject[] subjects = user is null ? [LimitSubject.For(key)] : [LimitSubject.For(key), LimitSubject.For(user)];
+        var decision = await limiter.CheckAsync(subjects, context.RequestAborted);
         switch (decision.Outcome)
         {
             case LimitOutcome.RateLimited:
@@ -441,6 +468,19 @@ internal sealed partial class ProxyHandler(
         }
 
         return true;
+    }
+
+    // BricksLLM matches an end user to users whose tags contain all of the key's tags; a user
+    // that names the key in its keyIds is preferred.
+    private static User? MatchUser(ConfigSnapshot snapshot, ApiKey key, string userId)
+    {
+        if (!snapshot.UsersByUserId.TryGetValue(userId, out var users))
+        {
+            return null;
+        }
+
+        return users.FirstOrDefault(u => u.KeyIds.Contains(key.KeyId, StringComparer.Ordinal))
+            ?? users.FirstOrDefault(u => key.Tags.TrueForAll(t => u.Tags.Contains(t, StringComparer.Ordinal)));
     }
 
     private static bool IsJson(HttpRequest request)

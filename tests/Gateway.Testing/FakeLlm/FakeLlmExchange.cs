@@ -69,6 +69,9 @@ internal sealed class FakeLlmExchange(
     public async Task<OperationCanceledException> DropAsync()
     {
         Dropped = true;
+        // FlushAsync only hands bytes to Kestrel's transport pipe; aborting at once can discard
+        // events already "flushed" (first run of DropStreamFault_AfterTwoEvents_ClientSeesTruncatedStream
+        // saw a reset before the headers). On loopback, 100 ms lets the send loop reach the socket.
         await Task.Delay(TimeSpan.FromMilliseconds(100), CancellationToken.None);
         Context.Abort();
         return new OperationCanceledException("The fake dropped the connection (FakeLlmFault.DropStreamAfter).");

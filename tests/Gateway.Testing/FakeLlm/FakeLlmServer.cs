@@ -189,7 +189,7 @@ public sealed partial class FakeLlmServer : IAsyncDisposable
         }
         catch (Exception) when (context.RequestAborted.IsCancellationRequested)
         {
-            outcome = FakeLlmRequestOutcome.Completed;
+            outcome = FakeLlmRequestOutcome.ClientDisconnected;
         }
         catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
         {

@@ -14,7 +14,7 @@ internal readonly record struct StreamUsagePlan(bool FinalChunk, bool NullOnOthe
         {
             FakeLlmStreamUsage.FinalEventOnly => new StreamUsagePlan(FinalChunk: true, NullOnOtherChunks: false),
             FakeLlmStreamUsage.None => new StreamUsagePlan(FinalChunk: false, NullOnOtherChunks: false),
-            _ => new StreamUsagePlan(FinalChunk: true, NullOnOtherChunks: requested),
+            _ => new StreamUsagePlan(FinalChunk: requested, NullOnOtherChunks: requested),
         };
     }
 }

@@ -1,0 +1,32 @@
+using Gateway.Admin.Functions.Limits;
+
+namespace Gateway.Admin.Functions.EndUsers;
+
+/// <summary>Body of <c>POST /api/users</c>.</summary>
+internal sealed class CreateUserRequest : ILimitFieldsRequest
+{
+    public string? Name { get; set; }
+
+    /// <summary>The id clients send (<c>user</c>, <c>metadata.user_id</c>); a new UUID when empty.</summary>
+    public string? UserId { get; set; }
+
+    public List<string?>? Tags { get; set; }
+
+    public List<string?>? KeyIds { get; set; }
+
+    public decimal? CostLimitInUsd { get; set; }
+
+    public decimal? CostLimitInUsdOverTime { get; set; }
+
+    public string? CostLimitInUsdUnit { get; set; }
+
+    public int? RateLimitOverTime { get; set; }
+
+    public string? RateLimitUnit { get; set; }
+
+    public string? Ttl { get; set; }
+
+    public List<AllowedPathItem?>? AllowedPaths { get; set; }
+
+    public List<string?>? AllowedModels { get; set; }
+}
