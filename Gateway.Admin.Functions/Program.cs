@@ -1,5 +1,11 @@
 using Gateway.Admin.Functions.Analytics;
+using Gateway.Admin.Functions.ApiDocs;
+using Gateway.Admin.Functions.CustomProviders;
+using Gateway.Admin.Functions.EndUsers;
+using Gateway.Admin.Functions.FailoverRoutes;
 using Gateway.Admin.Functions.Http;
+using Gateway.Admin.Functions.KeyManagement;
+using Gateway.Admin.Functions.ProviderSettings;
 using Gateway.Domain.Config;
 using Gateway.Domain.Hosting;
 using Gateway.Domain.Persistence;
@@ -11,6 +17,8 @@ builder.Services.AddGatewayPersistence(builder.Configuration);
 builder.Services.AddGatewayRedis(builder.Configuration);
 builder.Services.AddGatewayConfigCacheWriter();
 builder.AddAdminHttp();
+builder.AddManagementApi();
+builder.AddApiDocs();
 
 var app = builder.Build();
 
@@ -23,7 +31,13 @@ if (args is ["migrate", ..])
 
 app.UseAdminAuth();
 app.MapGatewayHealth();
+app.MapKeyManagement();
+app.MapProviderSettings();
+app.MapCustomProviders();
+app.MapFailoverRoutes();
+app.MapEndUsers();
 app.MapAnalytics();
+app.MapApiDocs();
 app.Run();
 
 public partial class Program;

@@ -6,6 +6,7 @@ using Gateway.Domain.Limits;
 using Gateway.Domain.Persistence;
 using Gateway.Domain.Providers;
 using Gateway.Domain.Routing;
+using Route = Gateway.Domain.Routing.Route;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 

@@ -1,4 +1,5 @@
 using Gateway.Domain.Routing;
+using Route = Gateway.Domain.Routing.Route;
 
 namespace Gateway.Admin.Functions.FailoverRoutes;
 

@@ -20,7 +20,7 @@ public sealed class ServiceBusOptions
     /// <summary>The queue; may be omitted when the connection string has an <c>EntityPath</c>.</summary>
     public string? QueueName { get; set; }
 
-    /// <summary>Upper bound of one Send Message Batch request body; larger batches are split.</summary>
+    /// <summary>Upper bound of one request body (a message, or a Send Message Batch); larger batches are split.</summary>
     public int MaxBatchBytes { get; set; } = StandardTierMaxBytes;
 
     /// <summary>

@@ -92,7 +92,7 @@ public sealed partial class FakeServiceBusServer
         var request = context.Request;
         var isBatch = MediaTypeHeaderValue.TryParse(request.ContentType, out var mediaType)
             && string.Equals(mediaType.MediaType, BatchContentType, StringComparison.OrdinalIgnoreCase);
-        if (isBatch && mediaType!.CharSet is not null || isBatch && mediaType!.Parameters.Count > 0)
+        if (isBatch && mediaType!.Parameters.Count > 0)
         {
             await ReplyAsync(context, StatusCodes.Status400BadRequest, $"Content-Type must be {BatchContentType} without parameters.");
             return;
