@@ -13,6 +13,10 @@ cd "$ROOT"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
 scripts/services.sh start
+# The npm SDK clients (Anthropic) that some tests drive the gateway with.
+if [ ! -d tests/node/node_modules/@anthropic-ai/sdk ]; then
+  (cd tests/node && npm install --no-audit --no-fund --loglevel=error >/dev/null)
+fi
 if [ "${GATEWAY_KEEP_SERVICES:-0}" != "1" ]; then
   trap 'scripts/services.sh stop' EXIT
 fi

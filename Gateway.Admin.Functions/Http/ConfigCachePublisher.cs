@@ -1,7 +1,6 @@
 using Gateway.Domain.Config;
 using Gateway.Domain.Keys;
 using Gateway.Domain.Providers;
-using Gateway.Domain.Routing;
 using Route = Gateway.Domain.Routing.Route;
 using Gateway.Domain.Users;
 using Microsoft.AspNetCore.Http.HttpResults;

@@ -38,6 +38,7 @@ public class AnalyticsFixture : IAsyncLifetime
             ["ConnectionStrings:Redis"] = TestEnvironment.RedisConnectionString,
             ["Redis:KeyPrefix"] = RedisTestConnection.NewPrefix(),
             ["Admin:Secret"] = AdminSecret,
+            ["Encryption:Key"] = Convert.ToBase64String(new byte[32]),
         });
         Client = new HttpClient { BaseAddress = App.BaseAddress };
         Client.DefaultRequestHeaders.Add("X-API-KEY", AdminSecret);
