@@ -17,21 +17,44 @@ internal static class AnalyticsEndpoints
         ArgumentNullException.ThrowIfNull(endpoints);
         endpoints.MapGet("/api/events", ListEventsAsync)
             .WithTags("Analytics")
-            .Produces<List<EventBody>>(StatusCodes.Status200OK, EventStream.ContentType);
+            .Produces<List<EventBody>>(StatusCodes.Status200OK, "application/json")
+            .WithSummary("List events by customId, userId or keyIds")
+            .WithDescription("At least one of `customId`, `userId` or `keyIds` (repeated, or `keyIds[]`) is required; with `keyIds`, `start` and `end` (unix seconds, both inclusive) are required too. Filters combine with AND; oldest first.");
         endpoints.MapPost("/api/v2/events", SearchEventsAsync)
             .WithTags("Analytics")
-            .Accepts<EventSearchRequest>("application/json");
+            .DocumentsJsonBody<EventSearchRequest>()
+            .Produces<EventSearchResponseDoc>(StatusCodes.Status200OK, "application/json")
+            .WithSummary("Search events")
+            .WithDescription("`start` and `end` (unix seconds, [start, end)) are required; list filters match any of their values, `tags` must all be present. `costOrder` or `dateOrder` (not both) sorts, newest first by default; `limit` 0 means all. `count` counts every match before paging when `returnCount` is true.");
 
         var reporting = endpoints.MapGroup("/api/reporting").WithTags("Analytics");
         reporting.MapPost("/events", static (HttpContext context, GatewayDbContext db) => ReportAsync(context, db, byDay: false))
-            .Accepts<ReportingRequest>("application/json");
+            .DocumentsJsonBody<ReportingRequest>()
+            .Produces<ReportingResponse>(StatusCodes.Status200OK, "application/json")
+            .WithSummary("Event data points by time bucket")
+            .WithDescription("Buckets of `increment` seconds from `start`, over events in [start, end); empty buckets are included. `filters` groups each bucket by `model`, `keyId`, `customId` and/or `userId`. The latency median and 99th percentile are PostgreSQL `percentile_cont` over the same events.");
         reporting.MapPost("/events-by-day", static (HttpContext context, GatewayDbContext db) => ReportAsync(context, db, byDay: true))
-            .Accepts<ReportingRequest>("application/json");
+            .DocumentsJsonBody<ReportingRequest>()
+            .Produces<ReportingResponse>(StatusCodes.Status200OK, "application/json")
+            .WithSummary("Event data points by UTC day")
+            .WithDescription("As `/api/reporting/events`, with one bucket per UTC day (time stamps at midnight UTC); `increment` is ignored.");
         reporting.MapPost("/top-keys", TopKeysAsync)
-            .Accepts<TopKeysRequest>("application/json");
-        reporting.MapGet("/keys/{id}", KeySpendAsync);
-        reporting.MapGet("/custom-ids", static (HttpContext context, GatewayDbContext db) => DistinctIdsAsync(context, db, EventQueries.CustomIdsAsync));
-        reporting.MapGet("/user-ids", static (HttpContext context, GatewayDbContext db) => DistinctIdsAsync(context, db, EventQueries.UserIdsAsync));
+            .DocumentsJsonBody<TopKeysRequest>()
+            .Produces<TopKeysResponse>(StatusCodes.Status200OK, "application/json")
+            .WithSummary("Keys ranked by spend")
+            .WithDescription("Spend in [start, end) per key, `desc` by default. Lists the keys created before `end` that match `tags`, `keyIds`, `name` (case-insensitive substring) and `revoked`, with 0 when they spent nothing; `limit` 0 means all.");
+        reporting.MapGet("/keys/{id}", KeySpendAsync)
+            .Produces<KeySpend>(StatusCodes.Status200OK, "application/json")
+            .WithSummary("Total spend of a key")
+            .WithDescription("The sum of the key's event costs, in whole micro-dollars (rounded down).");
+        reporting.MapGet("/custom-ids", static (HttpContext context, GatewayDbContext db) => DistinctIdsAsync(context, db, EventQueries.CustomIdsAsync))
+            .Produces<List<string>>(StatusCodes.Status200OK, "application/json")
+            .WithSummary("Custom ids seen on a key's events")
+            .WithDescription("The `keyId` query parameter is required.");
+        reporting.MapGet("/user-ids", static (HttpContext context, GatewayDbContext db) => DistinctIdsAsync(context, db, EventQueries.UserIdsAsync))
+            .Produces<List<string>>(StatusCodes.Status200OK, "application/json")
+            .WithSummary("User ids seen on a key's events")
+            .WithDescription("The `keyId` query parameter is required.");
         return endpoints;
     }
 

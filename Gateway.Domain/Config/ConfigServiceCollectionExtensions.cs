@@ -1,7 +1,7 @@
+using Gateway.Domain.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
 
 namespace Gateway.Domain.Config;
 
@@ -19,7 +19,7 @@ public static class ConfigServiceCollectionExtensions
     public static IServiceCollection AddGatewayConfigSnapshot(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<ConfigCacheOptions>().Bind(configuration.GetSection(ConfigCacheOptions.Section)).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<ConfigCacheOptions>, ConfigCacheOptionsValidator>();
+        services.AddSettingsValidator(ConfigCacheOptions.Section, new ConfigCacheOptionsValidator());
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<ConfigSnapshotHolder>();
         services.TryAddSingleton<ConfigCacheReader>();

@@ -1,3 +1,4 @@
+using Gateway.Domain.Hosting;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -15,7 +16,7 @@ public static class PersistenceServiceCollectionExtensions
             .Bind(configuration.GetSection(DatabaseOptions.Section))
             .Configure(o => o.ConnectionString = configuration.GetConnectionString("Postgres") ?? o.ConnectionString)
             .ValidateOnStart();
-        services.AddSingleton<IValidateOptions<DatabaseOptions>, DatabaseOptionsValidator>();
+        services.AddSettingsValidator(DatabaseOptions.Section, new DatabaseOptionsValidator(), new Dictionary<string, string> { ["ConnectionString"] = "ConnectionStrings__Postgres" });
 
         services.AddDbContextPool<GatewayDbContext>((sp, options) =>
             options.UseNpgsql(sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.ConnectionString));

@@ -1,6 +1,6 @@
+using Gateway.Domain.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 
 namespace Gateway.Domain.Redis;
 
@@ -13,7 +13,7 @@ public static class RedisServiceCollectionExtensions
             .Bind(configuration.GetSection(RedisOptions.Section))
             .Configure(o => o.ConnectionString = configuration.GetConnectionString("Redis") ?? o.ConnectionString)
             .ValidateOnStart();
-        services.AddSingleton<IValidateOptions<RedisOptions>, RedisOptionsValidator>();
+        services.AddSettingsValidator(RedisOptions.Section, new RedisOptionsValidator(), new Dictionary<string, string> { ["ConnectionString"] = "ConnectionStrings__Redis" });
         services.AddSingleton<RedisConnection>();
         services.AddHealthChecks().AddCheck<RedisHealthCheck>("redis");
         return services;

@@ -1,6 +1,6 @@
+using Gateway.Domain.Hosting;
 using Gateway.Domain.Limits;
 using Gateway.Domain.Providers;
-using Microsoft.Extensions.Options;
 
 namespace Gateway.Functions.Forwarding;
 
@@ -10,9 +10,9 @@ internal static class ForwardingServiceCollectionExtensions
     public static WebApplicationBuilder AddGatewayForwarding(this WebApplicationBuilder builder)
     {
         builder.Services.AddOptions<ProxyOptions>().Bind(builder.Configuration.GetSection(ProxyOptions.Section)).ValidateOnStart();
-        builder.Services.AddSingleton<IValidateOptions<ProxyOptions>, ProxyOptionsValidator>();
+        builder.Services.AddSettingsValidator(ProxyOptions.Section, new ProxyOptionsValidator());
         builder.Services.AddOptions<UpstreamOptions>().Bind(builder.Configuration.GetSection(UpstreamOptions.Section)).ValidateOnStart();
-        builder.Services.AddSingleton<IValidateOptions<UpstreamOptions>, UpstreamOptionsValidator>();
+        builder.Services.AddSettingsValidator(UpstreamOptions.Section, new UpstreamOptionsValidator());
         builder.Services.AddGatewayLimits();
         builder.Services.AddSingleton<UpstreamClient>();
         builder.Services.AddGatewayCredentialProtection(builder.Configuration);

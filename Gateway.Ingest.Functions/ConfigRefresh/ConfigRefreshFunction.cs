@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Gateway.Domain.Config;
 using Gateway.Domain.Hosting;
-using Microsoft.Extensions.Options;
 
 namespace Gateway.Ingest.Functions.ConfigRefresh;
 
@@ -26,7 +25,7 @@ internal static class ConfigRefreshFunction
             .Bind(builder.Configuration.GetSection("ConfigRefresh"))
             .Configure(o => o.Schedule = builder.Configuration[ConfigRefreshOptions.ScheduleSetting] ?? o.Schedule)
             .ValidateOnStart();
-        builder.Services.AddSingleton<IValidateOptions<ConfigRefreshOptions>, ConfigRefreshOptionsValidator>();
+        builder.Services.AddSettingsValidator("ConfigRefresh", new ConfigRefreshOptionsValidator(), new Dictionary<string, string> { ["Schedule"] = ConfigRefreshOptions.ScheduleSetting });
         builder.Services.AddSingleton<ConfigRefreshTimerService>();
 
         // Under the Functions host the timer trigger calls us; standalone we are our own timer.

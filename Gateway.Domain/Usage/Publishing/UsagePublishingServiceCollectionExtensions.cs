@@ -1,7 +1,7 @@
+using Gateway.Domain.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
 
 namespace Gateway.Domain.Usage.Publishing;
 
@@ -14,7 +14,7 @@ public static class UsagePublishingServiceCollectionExtensions
     public static IServiceCollection AddGatewayUsagePublisher(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<UsagePublisherOptions>().Bind(configuration.GetSection(UsagePublisherOptions.Section)).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<UsagePublisherOptions>, UsagePublisherOptionsValidator>());
+        services.AddSettingsValidator(UsagePublisherOptions.Section, new UsagePublisherOptionsValidator());
         services.AddMetrics();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<UsageEventPublisher>();

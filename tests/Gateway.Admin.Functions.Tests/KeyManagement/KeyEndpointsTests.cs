@@ -8,18 +8,10 @@ using Microsoft.EntityFrameworkCore;
 namespace Gateway.Admin.Functions.Tests.KeyManagement;
 
 /// <summary><c>PUT</c>, <c>PATCH</c> and <c>DELETE /api/key-management/keys</c> against real PostgreSQL and Redis.</summary>
-public sealed class KeyEndpointsTests : IAsyncLifetime
+public sealed class KeyEndpointsTests(AdminApiFixture fixture) : IClassFixture<AdminApiFixture>
 {
-    private AdminApi _api = null!;
-    private string _settingId = null!;
-
-    public async Task InitializeAsync()
-    {
-        _api = await AdminApi.StartAsync();
-        _settingId = await _api.CreateSettingAsync();
-    }
-
-    public async Task DisposeAsync() => await _api.DisposeAsync();
+    private readonly AdminApi _api = fixture.Api;
+    private readonly string _settingId = fixture.SettingId;
 
     [Fact]
     public async Task Create_EveryField_Returns200WithBricksLlmFieldsAndNoSecret()

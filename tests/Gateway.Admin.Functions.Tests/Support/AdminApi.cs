@@ -61,9 +61,29 @@ public sealed class AdminApi : IAsyncDisposable
         };
         configure?.Invoke(settings);
         var logs = new CapturedLogs();
-        var app = new GatewayAppFactory<Program>(settings, services => services.AddSingleton<ILoggerProvider>(logs));
-        _ = app.BaseAddress;
+        var app = await StartAppAsync(settings, logs);
         return new AdminApi(database, prefix, encryptionKey, logs, app);
+    }
+
+    /// <summary>
+    /// Starts the app, retrying WebApplicationFactory's known race between its port setup and
+    /// Kestrel's bind (dotnet/aspnetcore#67714) that fails an occasional start.
+    /// </summary>
+    public static async Task<GatewayAppFactory<Program>> StartAppAsync(Dictionary<string, string?> settings, CapturedLogs logs)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var app = new GatewayAppFactory<Program>(settings, services => services.AddSingleton<ILoggerProvider>(logs));
+            try
+            {
+                _ = app.BaseAddress;
+                return app;
+            }
+            catch (InvalidOperationException ex) when (attempt < 3 && ex.Message.Contains("IServerAddressesFeature", StringComparison.Ordinal))
+            {
+                await app.DisposeAsync();
+            }
+        }
     }
 
     public RedisConnection CreateRedis() => RedisTestConnection.Create(RedisPrefix);

@@ -15,7 +15,7 @@ public sealed class ConfigSnapshotTests
         var custom = new CustomProvider { Id = "c1", Provider = "acme" };
         var route = new Route { Id = "r1", Path = "/chat" };
 
-        var snapshot = ConfigSnapshot.Create(7, new ConfigData([key], [setting], [custom], [route]));
+        var snapshot = ConfigSnapshot.Create(7, new ConfigData([key], [setting], [custom], [route], []));
 
         Assert.Equal(7, snapshot.Version);
         Assert.Same(key, snapshot.KeysByHash[ApiKeyHash.Compute("raw")]);
@@ -29,7 +29,7 @@ public sealed class ConfigSnapshotTests
     public void Create_KeyWithMalformedHash_IsNotAuthenticatable()
     {
         var key = new ApiKey { KeyId = "k1", Name = "n", KeyHash = "not-a-hash" };
-        var snapshot = ConfigSnapshot.Create(1, new ConfigData([key], [], [], []));
+        var snapshot = ConfigSnapshot.Create(1, new ConfigData([key], [], [], [], []));
         Assert.Empty(snapshot.KeysByHash);
         Assert.True(snapshot.KeysById.ContainsKey("k1"));
     }

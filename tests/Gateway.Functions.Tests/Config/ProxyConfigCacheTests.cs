@@ -136,7 +136,7 @@ public sealed class ProxyConfigCacheTests : IAsyncLifetime
 
     private ConfigSnapshotHolder StartProxy(TimeSpan versionCheckInterval)
     {
-        var factory = new GatewayAppFactory<Program>(new Dictionary<string, string?>
+        var factory = Proxy.ProxyTestHost.CreateApp(new Dictionary<string, string?>
         {
             ["ConnectionStrings:Redis"] = TestEnvironment.RedisConnectionString,
             ["Redis:KeyPrefix"] = _prefix,

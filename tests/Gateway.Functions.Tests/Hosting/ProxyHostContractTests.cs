@@ -10,7 +10,7 @@ public sealed class ProxyHostContractTests : IAsyncLifetime
 
     public Task InitializeAsync()
     {
-        _app = new GatewayAppFactory<Program>(new Dictionary<string, string?>
+        _app = Proxy.ProxyTestHost.CreateApp(new Dictionary<string, string?>
         {
             ["ConnectionStrings:Redis"] = TestEnvironment.RedisConnectionString,
             ["Redis:KeyPrefix"] = RedisTestConnection.NewPrefix(),
@@ -48,7 +48,7 @@ public sealed class ProxyHostContractTests : IAsyncLifetime
     [Fact]
     public async Task Health_RedisDown_Still200AndReportsRedisUnhealthy()
     {
-        await using var app = new GatewayAppFactory<Program>(new Dictionary<string, string?>
+        await using var app = Proxy.ProxyTestHost.CreateApp(new Dictionary<string, string?>
         {
             // A loopback port nothing listens on.
             ["ConnectionStrings:Redis"] = "127.0.0.1:1,connectTimeout=200",
@@ -65,7 +65,7 @@ public sealed class ProxyHostContractTests : IAsyncLifetime
     [Fact]
     public void Startup_RedisSettingMissing_FailsNamingTheSetting()
     {
-        using var app = new GatewayAppFactory<Program>(new Dictionary<string, string?>
+        using var app = Proxy.ProxyTestHost.CreateApp(new Dictionary<string, string?>
         {
             ["ConnectionStrings:Redis"] = string.Empty,
         });
@@ -76,12 +76,12 @@ public sealed class ProxyHostContractTests : IAsyncLifetime
     [Fact]
     public void Startup_VersionCheckIntervalOutOfRange_FailsNamingTheSetting()
     {
-        using var app = new GatewayAppFactory<Program>(new Dictionary<string, string?>
+        using var app = Proxy.ProxyTestHost.CreateApp(new Dictionary<string, string?>
         {
             ["ConnectionStrings:Redis"] = TestEnvironment.RedisConnectionString,
             ["ConfigCache:VersionCheckInterval"] = "00:00:00.001",
         });
         var error = Assert.ThrowsAny<Exception>(() => app.BaseAddress);
-        Assert.Contains("ConfigCache__VersionCheckInterval", error.ToString());
+        Assert.True(error.ToString().Contains("ConfigCache__VersionCheckInterval", StringComparison.Ordinal), error.ToString());
     }
 }

@@ -61,12 +61,33 @@ public sealed class ProxyTestHost : IAsyncLifetime
             settings[name] = value;
         }
 
-        _app = new GatewayAppFactory<Program>(settings, services =>
+        _app = CreateApp(settings, Events);
+        _ = _app.BaseAddress;
+    }
+
+    /// <summary>
+    /// A proxy app with what every proxy needs in tests (Redis, an encryption key, a queue
+    /// transport that records) under <paramref name="settings"/>, which win.
+    /// </summary>
+    public static GatewayAppFactory<Program> CreateApp(IDictionary<string, string?> settings, RecordingUsageTransport? events = null)
+    {
+        var all = new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Redis"] = TestEnvironment.RedisConnectionString,
+            ["Redis:KeyPrefix"] = RedisTestConnection.NewPrefix(),
+            ["Encryption:Key"] = EncryptionKey,
+        };
+        foreach (var (name, value) in settings)
+        {
+            all[name] = value;
+        }
+
+        var transport = events ?? new RecordingUsageTransport();
+        return new GatewayAppFactory<Program>(all, services =>
         {
             services.RemoveAll<IUsageEventTransport>();
-            services.AddSingleton<IUsageEventTransport>(Events);
+            services.AddSingleton<IUsageEventTransport>(transport);
         });
-        _ = _app.BaseAddress;
     }
 
     public async Task DisposeAsync()
