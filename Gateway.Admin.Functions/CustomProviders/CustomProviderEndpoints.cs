@@ -20,13 +20,14 @@ internal static class CustomProviderEndpoints
     public static IEndpointRouteBuilder MapCustomProviders(this IEndpointRouteBuilder endpoints)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
-        var providers = endpoints.MapGroup("/api/custom/providers").WithTags("Custom providers");
+        var providers = endpoints.MapGroup("/api/custom/providers").WithTags("Custom providers").ProducesAdminProblems();
         providers.MapPost(string.Empty, CreateAsync)
             .Accepts<CreateCustomProviderRequest>("application/json")
             .WithSummary("Create a custom provider")
             .WithDescription("`provider` is a unique lower-case name (no spaces or slashes, not a built-in provider). Each route config needs `path` (unique within the provider), `target_url`, `model_location`, `request_prompt_location` and `response_completion_location`; with `stream_location` also `stream_end_word` and `stream_response_completion_location`.");
         providers.MapGet(string.Empty, ListAsync).WithSummary("List custom providers");
         providers.MapPatch("/{id}", UpdateAsync)
+            .ProducesProblem(StatusCodes.Status404NotFound)
             .Accepts<UpdateCustomProviderRequest>("application/json")
             .WithSummary("Update a custom provider")
             .WithDescription("`route_configs` replaces the stored list; `authentication_param` replaces the stored one (empty removes it).");

@@ -20,15 +20,17 @@ internal static class UserEndpoints
     public static IEndpointRouteBuilder MapEndUsers(this IEndpointRouteBuilder endpoints)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
-        var users = endpoints.MapGroup("/api/users").WithTags("Users");
+        var users = endpoints.MapGroup("/api/users").WithTags("Users").ProducesAdminProblems();
         users.MapPost(string.Empty, CreateAsync)
             .Accepts<CreateUserRequest>("application/json")
             .WithSummary("Create a user")
             .WithDescription("`userId` is the id clients send (OpenAI's `user`, Anthropic's `metadata.user_id`); a new UUID when empty. `userId` and `tags` together must be unique. `keyIds` must exist.");
         users.MapPatch("/{id}", UpdateByIdAsync)
+            .ProducesProblem(StatusCodes.Status404NotFound)
             .Accepts<UpdateUserRequest>("application/json")
             .WithSummary("Update a user by id");
         users.MapPatch(string.Empty, UpdateByUserIdAsync)
+            .ProducesProblem(StatusCodes.Status404NotFound)
             .Accepts<UpdateUserRequest>("application/json")
             .WithSummary("Update a user by userId and tags")
             .WithDescription("Query `userId` (required) and `tags` (repeated) select the user whose userId and set of tags are exactly these.");

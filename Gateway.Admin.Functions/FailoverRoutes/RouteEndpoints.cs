@@ -31,14 +31,14 @@ internal static class RouteEndpoints
     public static IEndpointRouteBuilder MapFailoverRoutes(this IEndpointRouteBuilder endpoints)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
-        var routes = endpoints.MapGroup("/api/routes").WithTags("Routes");
+        var routes = endpoints.MapGroup("/api/routes").WithTags("Routes").ProducesAdminProblems();
         routes.MapPost(string.Empty, CreateAsync)
             .Accepts<CreateRouteRequest>("application/json")
             .WithSummary("Create a route")
             .WithDescription("`name`, a unique `path`, `keyIds` (existing keys whose provider settings cover every step's provider) and `steps` are required. Steps use `openai` or `azure` (azure needs `params.deploymentId` and `params.apiVersion`). Defaults: step `timeout` 5m; cache `ttl` 168h when caching is enabled (at most 720h).");
         routes.MapGet(string.Empty, ListAsync).WithSummary("List routes");
-        routes.MapGet("/{id}", GetAsync).WithSummary("Get a route");
-        routes.MapDelete("/{id}", DeleteAsync).WithSummary("Delete a route");
+        routes.MapGet("/{id}", GetAsync).WithSummary("Get a route").ProducesProblem(StatusCodes.Status404NotFound);
+        routes.MapDelete("/{id}", DeleteAsync).WithSummary("Delete a route").ProducesProblem(StatusCodes.Status404NotFound);
         return endpoints;
     }
 

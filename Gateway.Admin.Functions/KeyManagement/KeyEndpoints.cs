@@ -22,7 +22,7 @@ internal static class KeyEndpoints
     public static IEndpointRouteBuilder MapKeyManagement(this IEndpointRouteBuilder endpoints)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
-        var keys = endpoints.MapGroup("/api/key-management/keys").WithTags("Keys");
+        var keys = endpoints.MapGroup("/api/key-management/keys").WithTags("Keys").ProducesAdminProblems();
         keys.MapPut(string.Empty, CreateAsync)
             .Accepts<CreateKeyRequest>("application/json")
             .WithSummary("Create a key")
@@ -31,14 +31,17 @@ internal static class KeyEndpoints
             .WithSummary("List keys by tag, tags, keyIds or provider")
             .WithDescription("At least one of the query parameters `tag`, `tags` (repeated), `keyIds` (repeated) or `provider` is required; they combine with AND. Use `POST /api/v2/key-management/keys` to list all keys.");
         keys.MapPatch("/{keyId}", UpdateAsync)
+            .ProducesProblem(StatusCodes.Status404NotFound)
             .Accepts<UpdateKeyRequest>("application/json")
             .WithSummary("Update a key")
             .WithDescription("Only the fields given change. A limit amount and its unit are given together; 0 with an empty unit removes the limit; an empty `ttl` removes the ttl.");
         keys.MapDelete("/{keyId}", DeleteAsync)
+            .ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("Delete a key")
             .WithDescription("The key stops working on every proxy instance at once (config cache invalidation).");
         endpoints.MapPost("/api/v2/key-management/keys", SearchAsync)
             .WithTags("Keys")
+            .ProducesAdminProblems()
             .Accepts<KeySearchRequest>("application/json")
             .WithSummary("Search keys")
             .WithDescription("Filters combine with AND; `order` sorts by creation time (default `desc`); `count` is all matches before paging, returned when `returnCount` is true.");

@@ -22,7 +22,7 @@ internal static class ProviderSettingEndpoints
     public static IEndpointRouteBuilder MapProviderSettings(this IEndpointRouteBuilder endpoints)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
-        var settings = endpoints.MapGroup("/api/provider-settings").WithTags("Provider settings");
+        var settings = endpoints.MapGroup("/api/provider-settings").WithTags("Provider settings").ProducesAdminProblems();
 
         // BricksLLM serves creation on PUT (its README uses it); POST is what the issue documents.
         settings.MapMethods(string.Empty, [HttpMethods.Post, HttpMethods.Put], CreateAsync)
@@ -33,6 +33,7 @@ internal static class ProviderSettingEndpoints
             .WithSummary("List provider settings")
             .WithDescription("All settings, or those whose id is among the repeated `ids` query parameter.");
         settings.MapPatch("/{id}", UpdateAsync)
+            .ProducesProblem(StatusCodes.Status404NotFound)
             .Accepts<UpdateProviderSettingRequest>("application/json")
             .WithSummary("Update a provider setting")
             .WithDescription("`setting` is merged into the stored parameters (a given parameter replaces the stored one); `name`, `allowedModels` and `costMap` replace theirs.");

@@ -22,6 +22,9 @@ public static class GatewayHosting
 
     public const string HealthPath = "/api/health";
 
+    /// <summary>Settings read directly rather than through an options class.</summary>
+    public static IReadOnlyList<string> DirectSettings { get; } = ["Ports__Proxy", "Ports__Admin", "Ports__Ingest", "Hosting__ListenAddress"];
+
     /// <summary>
     /// Listens on <c>FUNCTIONS_CUSTOMHANDLER_PORT</c> under the Functions host, otherwise on the
     /// setting <c>Ports__{app}</c> (default <paramref name="defaultPort"/>), on 127.0.0.1 unless

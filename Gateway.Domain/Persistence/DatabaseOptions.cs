@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Gateway.Domain.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace Gateway.Domain.Persistence;
@@ -9,6 +10,7 @@ public sealed class DatabaseOptions
     public const string Section = "Database";
 
     [Required(ErrorMessage = "The setting ConnectionStrings__Postgres (a PostgreSQL connection string) is required.")]
+    [SettingName("ConnectionStrings__Postgres")]
     public string ConnectionString { get; set; } = string.Empty;
 
     /// <summary>Apply pending EF Core migrations when the app starts (admin and ingest).</summary>

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Gateway.Domain.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace Gateway.Domain.Redis;
@@ -9,6 +10,7 @@ public sealed class RedisOptions
     public const string Section = "Redis";
 
     [Required(ErrorMessage = "The setting ConnectionStrings__Redis (a StackExchange.Redis configuration string, e.g. 127.0.0.1:6379) is required.")]
+    [SettingName("ConnectionStrings__Redis")]
     public string ConnectionString { get; set; } = string.Empty;
 
     /// <summary>Prefix of every key and channel the gateway uses, so that deployments (and tests) can share a server.</summary>

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Gateway.Domain.Hosting;
 using Microsoft.Extensions.Options;
 using NCrontab;
 
@@ -14,6 +15,7 @@ internal sealed class ConfigRefreshOptions : IValidatableObject
     public const string ScheduleSetting = "ConfigRefreshSchedule";
 
     /// <summary>Six-field NCRONTAB (with seconds), the timer trigger's syntax. Default: every minute.</summary>
+    [SettingName(ScheduleSetting)]
     public string Schedule { get; set; } = "0 */1 * * * *";
 
     /// <summary>Standalone only: also rebuild once at startup (<c>ConfigRefresh__RunOnStartup</c>).</summary>

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using Gateway.Admin.Functions.Tests.Support;
 using Gateway.Testing;
 
 namespace Gateway.Admin.Functions.Tests.Hosting;
@@ -17,6 +18,8 @@ public sealed class AdminHostContractTests : IAsyncLifetime
             ["ConnectionStrings:Postgres"] = _pg.ConnectionString,
             ["ConnectionStrings:Redis"] = TestEnvironment.RedisConnectionString,
             ["Redis:KeyPrefix"] = RedisTestConnection.NewPrefix(),
+            ["Admin:Secret"] = AdminApi.Secret,
+            ["Encryption:Key"] = AdminApi.NewEncryptionKey(),
         });
         _ = _app.BaseAddress;
     }
@@ -54,6 +57,7 @@ public sealed class AdminHostContractTests : IAsyncLifetime
         {
             ["ConnectionStrings:Postgres"] = "Host=127.0.0.1;Port=1;Username=x;Password=x;Database=x;Timeout=1",
             ["ConnectionStrings:Redis"] = TestEnvironment.RedisConnectionString,
+            ["Encryption:Key"] = AdminApi.NewEncryptionKey(),
         });
         using var client = new HttpClient { BaseAddress = app.BaseAddress };
         using var response = await client.GetAsync("/api/health");
@@ -70,8 +74,25 @@ public sealed class AdminHostContractTests : IAsyncLifetime
         {
             ["ConnectionStrings:Postgres"] = string.Empty,
             ["ConnectionStrings:Redis"] = TestEnvironment.RedisConnectionString,
+            ["Encryption:Key"] = AdminApi.NewEncryptionKey(),
         });
         var error = Assert.ThrowsAny<Exception>(() => app.BaseAddress);
         Assert.Contains("ConnectionStrings__Postgres", error.ToString());
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("not base64!")]
+    [InlineData("c2hvcnQta2V5")]
+    public void Startup_EncryptionKeyMissingOrInvalid_FailsNamingTheSetting(string key)
+    {
+        using var app = new GatewayAppFactory<Program>(new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Postgres"] = _pg.ConnectionString,
+            ["ConnectionStrings:Redis"] = TestEnvironment.RedisConnectionString,
+            ["Encryption:Key"] = key,
+        });
+        var error = Assert.ThrowsAny<Exception>(() => app.BaseAddress);
+        Assert.Contains("Encryption__Key", error.ToString());
     }
 }

@@ -24,7 +24,7 @@ public sealed class MigrationTests : IAsyncLifetime
 
         Assert.Empty(await db.Database.GetPendingMigrationsAsync());
         var tables = await TablesAsync();
-        foreach (var table in new[] { "keys", "provider_settings", "custom_providers", "routes", "events" })
+        foreach (var table in new[] { "keys", "provider_settings", "custom_providers", "routes", "events", "users" })
         {
             Assert.Contains(table, tables);
         }
@@ -86,6 +86,7 @@ public sealed class MigrationTests : IAsyncLifetime
         {
             ["ConnectionStrings:Postgres"] = _pg.ConnectionString,
             ["ConnectionStrings:Redis"] = TestEnvironment.RedisConnectionString,
+            ["Encryption:Key"] = Support.AdminApi.NewEncryptionKey(),
             ["Database:ApplyMigrationsAtStartup"] = "true",
         });
         await using (factory)
