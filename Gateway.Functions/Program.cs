@@ -11,8 +11,10 @@ builder.Services.AddGatewayRedis(builder.Configuration);
 builder.Services.AddGatewayConfigSnapshot(builder.Configuration);
 builder.AddGatewayForwarding();
 builder.AddUsagePublishing();
+builder.AddProxyCors();
 
 var app = builder.Build();
+app.UseCors();
 app.MapGatewayHealth();
 app.MapProxy();
 app.Run();

@@ -240,6 +240,36 @@ public sealed class ProxyAccessTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Unauthorized, after.StatusCode);
     }
 
+    [Fact]
+    public async Task Cors_PreflightFromAnyOrigin_Answers204AndReflectsOrigin()
+    {
+        using var client = _host.CreateClient();
+        using var preflight = new HttpRequestMessage(HttpMethod.Options, ChatPath);
+        preflight.Headers.TryAddWithoutValidation("Origin", "https://app.example");
+        preflight.Headers.TryAddWithoutValidation("Access-Control-Request-Method", "POST");
+        preflight.Headers.TryAddWithoutValidation("Access-Control-Request-Headers", "authorization,content-type");
+
+        using var response = await client.SendAsync(preflight);
+
+        Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+        Assert.Equal("https://app.example", response.Headers.GetValues("Access-Control-Allow-Origin").Single());
+        Assert.False(response.Headers.Contains("Access-Control-Allow-Credentials"));
+        Assert.Empty(_host.Upstream.Requests);
+    }
+
+    [Fact]
+    public async Task Cors_RequestWithOrigin_ResponseReflectsOrigin()
+    {
+        var (_, raw) = await _host.AddKeyAsync(null, await _host.AddSettingAsync());
+        using var request = Chat("gpt-4o");
+        request.Headers.TryAddWithoutValidation("Origin", "https://app.example");
+
+        using var response = await SendAsync(raw, request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("https://app.example", response.Headers.GetValues("Access-Control-Allow-Origin").Single());
+    }
+
     internal static HttpRequestMessage Chat(string model, string? user = null, bool stream = false)
     {
         var userPart = user is null ? string.Empty : $",\"user\":\"{user}\"";
