@@ -135,11 +135,8 @@ internal static class KeyEndpoints
     internal static async Task<Results<Ok<List<KeyResponse>>, ProblemHttpResult>> ListAsync(HttpContext context, GatewayDbContext db)
     {
         var errors = new FieldErrors();
-        var tags = AdminQuery.Values(context, "tags", errors);
-        if (AdminQuery.Value(context, "tag", errors) is { } tag && !tags.Contains(tag, StringComparer.Ordinal))
-        {
-            tags.Insert(0, tag);
-        }
+        // BricksLLM reads one `tag` and the repeated `tags`; both select keys carrying all of them.
+        var tags = AdminQuery.Values(context, "tag", errors).Union(AdminQuery.Values(context, "tags", errors), StringComparer.Ordinal).ToList();
 
         var keyIds = AdminQuery.Values(context, "keyIds", errors);
         var provider = AdminQuery.Value(context, "provider", errors);

@@ -156,5 +156,26 @@ public sealed class AdminApi : IAsyncDisposable
         Client.Dispose();
         await App.DisposeAsync();
         await Database.DisposeAsync();
+        await DeleteRedisKeysAsync();
+    }
+
+    private async Task DeleteRedisKeysAsync()
+    {
+        try
+        {
+            await using var redis = StackExchange.Redis.ConnectionMultiplexer.Connect(TestEnvironment.RedisConnectionString);
+            var db = redis.GetDatabase();
+            foreach (var endpoint in redis.GetEndPoints())
+            {
+                await foreach (var key in redis.GetServer(endpoint).KeysAsync(pattern: RedisPrefix + "*"))
+                {
+                    await db.KeyDeleteAsync(key);
+                }
+            }
+        }
+        catch (StackExchange.Redis.RedisException)
+        {
+            // Cleanup only: a class whose Redis was deliberately unreachable has nothing to delete.
+        }
     }
 }
