@@ -95,7 +95,7 @@ internal static class AnalyticsEndpoints
             return errors.ToProblem(context);
         }
 
-        var events = EventQueries.List(db, customId, userId, keyIds, start, end).AsAsyncEnumerable();
+        var events = EventQueries.List(db, customId, userId, keyIds, start, end).Select(EventBody.FromEvent).AsAsyncEnumerable();
         var aborted = context.RequestAborted;
         return TypedResults.Stream(body => EventStream.WriteArrayAsync(body, events, aborted), EventStream.ContentType);
     }
@@ -119,7 +119,7 @@ internal static class AnalyticsEndpoints
         var aborted = context.RequestAborted;
         var matching = EventQueries.Search(db, query);
         var count = query.ReturnCount ? await matching.LongCountAsync(aborted) : 0;
-        var events = EventQueries.Page(matching, query).AsAsyncEnumerable();
+        var events = EventQueries.Page(matching, query).Select(EventBody.FromEvent).AsAsyncEnumerable();
         return TypedResults.Stream(stream => EventStream.WriteSearchAsync(stream, events, count, aborted), EventStream.ContentType);
     }
 

@@ -14,10 +14,18 @@ internal static class AnalyticsOpenApi
         => builder.AddOpenApiOperationTransformer(static async (operation, context, cancellationToken) =>
         {
             var schema = await context.GetOrCreateSchemaAsync(typeof(T), null, cancellationToken);
+            IOpenApiSchema body = schema;
+            if (context.Document is { } document)
+            {
+                // A named component, as Accepts<T>() would produce, shared by the endpoints that take it.
+                document.AddComponent(typeof(T).Name, schema);
+                body = new OpenApiSchemaReference(typeof(T).Name, document);
+            }
+
             operation.RequestBody = new OpenApiRequestBody
             {
                 Required = true,
-                Content = new Dictionary<string, OpenApiMediaType> { ["application/json"] = new() { Schema = schema } },
+                Content = new Dictionary<string, OpenApiMediaType> { ["application/json"] = new() { Schema = body } },
             };
         });
 }

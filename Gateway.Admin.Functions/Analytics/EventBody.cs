@@ -1,3 +1,4 @@
+using System.Linq.Expressions;
 using System.Text.Json.Serialization;
 using Gateway.Domain.Usage;
 
@@ -79,33 +80,35 @@ internal sealed class EventBody
     [JsonConverter(typeof(RawJsonConverter))]
     public string? Metadata { get; init; }
 
-    public static EventBody From(UsageEvent e)
+    /// <summary>
+    /// The listings' projection: EF reads only these columns (not the whole row) and maps nulls in SQL.
+    /// The cost is converted in .NET, like every other cost the analytics endpoints return.
+    /// </summary>
+    public static readonly Expression<Func<UsageEvent, EventBody>> FromEvent = e => new EventBody
     {
-        ArgumentNullException.ThrowIfNull(e);
-        return new EventBody
-        {
-            Id = e.EventId,
-            CreatedAt = e.CreatedAt,
-            Tags = e.Tags,
-            KeyId = e.KeyId,
-            CostInUsd = (double)e.CostInUsd,
-            Provider = e.Provider,
-            Model = e.Model,
-            Status = e.StatusCode,
-            PromptTokenCount = e.PromptTokenCount,
-            CompletionTokenCount = e.CompletionTokenCount,
-            LatencyInMs = e.LatencyInMs,
-            Path = e.Path,
-            Method = e.Method,
-            CustomId = e.CustomId ?? string.Empty,
-            Request = e.Request,
-            Response = e.Response,
-            UserId = e.UserId ?? string.Empty,
-            Action = e.Action ?? string.Empty,
-            PolicyId = e.PolicyId ?? string.Empty,
-            RouteId = e.RouteId ?? string.Empty,
-            CorrelationId = e.CorrelationId ?? string.Empty,
-            Metadata = e.Metadata,
-        };
-    }
+        Id = e.EventId,
+        CreatedAt = e.CreatedAt,
+        Tags = e.Tags,
+        KeyId = e.KeyId,
+        CostInUsd = ToDouble(e.CostInUsd),
+        Provider = e.Provider,
+        Model = e.Model,
+        Status = e.StatusCode,
+        PromptTokenCount = e.PromptTokenCount,
+        CompletionTokenCount = e.CompletionTokenCount,
+        LatencyInMs = e.LatencyInMs,
+        Path = e.Path,
+        Method = e.Method,
+        CustomId = e.CustomId ?? string.Empty,
+        Request = e.Request,
+        Response = e.Response,
+        UserId = e.UserId ?? string.Empty,
+        Action = e.Action ?? string.Empty,
+        PolicyId = e.PolicyId ?? string.Empty,
+        RouteId = e.RouteId ?? string.Empty,
+        CorrelationId = e.CorrelationId ?? string.Empty,
+        Metadata = e.Metadata,
+    };
+
+    private static double ToDouble(decimal value) => (double)value;
 }

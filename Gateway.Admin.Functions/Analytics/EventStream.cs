@@ -1,6 +1,5 @@
 using System.IO.Pipelines;
 using System.Text.Json;
-using Gateway.Domain.Usage;
 
 namespace Gateway.Admin.Functions.Analytics;
 
@@ -22,7 +21,7 @@ internal static class EventStream
     private const int FlushBytes = 32 * 1024;
 
     /// <summary><c>[event, ...]</c></summary>
-    public static Task WriteArrayAsync(Stream body, IAsyncEnumerable<UsageEvent> events, CancellationToken cancellationToken)
+    public static Task WriteArrayAsync(Stream body, IAsyncEnumerable<EventBody> events, CancellationToken cancellationToken)
         => WriteAsync(body, async (writer, pipe) =>
         {
             writer.WriteStartArray();
@@ -31,7 +30,7 @@ internal static class EventStream
         }, cancellationToken);
 
     /// <summary><c>{"events":[...],"count":n}</c>, BricksLLM's <c>EventResponse</c>.</summary>
-    public static Task WriteSearchAsync(Stream body, IAsyncEnumerable<UsageEvent> events, long count, CancellationToken cancellationToken)
+    public static Task WriteSearchAsync(Stream body, IAsyncEnumerable<EventBody> events, long count, CancellationToken cancellationToken)
         => WriteAsync(body, async (writer, pipe) =>
         {
             writer.WriteStartObject();
@@ -54,12 +53,12 @@ internal static class EventStream
         await pipe.CompleteAsync();
     }
 
-    private static async Task WriteEventsAsync(Utf8JsonWriter writer, PipeWriter pipe, IAsyncEnumerable<UsageEvent> events, CancellationToken cancellationToken)
+    private static async Task WriteEventsAsync(Utf8JsonWriter writer, PipeWriter pipe, IAsyncEnumerable<EventBody> events, CancellationToken cancellationToken)
     {
         var flushed = 0L;
         await foreach (var e in events.WithCancellation(cancellationToken))
         {
-            JsonSerializer.Serialize(writer, EventBody.From(e), AnalyticsJsonContext.Default.EventBody);
+            JsonSerializer.Serialize(writer, e, AnalyticsJsonContext.Default.EventBody);
             if (writer.BytesCommitted - flushed >= FlushBytes)
             {
                 flushed = writer.BytesCommitted;
