@@ -4,8 +4,9 @@ using Gateway.Testing;
 namespace Gateway.Deployment.Tests;
 
 /// <summary>
-/// Publishes the three function apps once per test run, the way a deployment does
-/// (<c>dotnet publish -c Release</c>: self-contained linux-x64), into a temporary folder.
+/// Publishes the three function apps once per test run, the way a deployment does: with
+/// <c>scripts/publish.sh</c> (<c>dotnet publish -c Release</c>, self-contained linux-x64, then a zip
+/// per app), into a temporary folder.
 /// </summary>
 public sealed class PublishedApps : IAsyncLifetime
 {
@@ -15,13 +16,14 @@ public sealed class PublishedApps : IAsyncLifetime
 
     public string Folder(string app) => Path.Combine(Root, app);
 
+    /// <summary>The zip deploy package of <paramref name="app"/>.</summary>
+    public string Zip(string app) => Path.Combine(Root, app + ".zip");
+
     public async Task InitializeAsync()
     {
-        foreach (var app in Apps)
-        {
-            // A separate artifacts path keeps this publish from touching the obj/ folders of the build under test.
-            await RunAsync("dotnet", ["publish", RepoPaths.Combine(app, app + ".csproj"), "-c", "Release", "-o", Folder(app), "--artifacts-path", Path.Combine(Root, "artifacts"), "-nologo", "-clp:ErrorsOnly"], TimeSpan.FromMinutes(8));
-        }
+        // The script publishes with its own artifacts path (<output>/.build), which keeps this publish
+        // from touching the obj/ folders of the build under test.
+        await RunAsync("bash", [RepoPaths.Combine("scripts", "publish.sh"), Root], TimeSpan.FromMinutes(20));
     }
 
     public Task DisposeAsync()
