@@ -3,6 +3,7 @@ using Gateway.Domain.Hosting;
 using Gateway.Domain.Persistence;
 using Gateway.Domain.Redis;
 using Gateway.Ingest.Functions.ConfigRefresh;
+using Gateway.Ingest.Functions.Usage;
 
 var builder = WebApplication.CreateSlimBuilder(args);
 builder.ConfigureGatewayHost("Ingest", defaultPort: 8003);
@@ -10,10 +11,12 @@ builder.Services.AddGatewayPersistence(builder.Configuration);
 builder.Services.AddGatewayRedis(builder.Configuration);
 builder.Services.AddGatewayConfigCacheWriter();
 builder.AddConfigRefresh();
+builder.AddUsageIngest();
 
 var app = builder.Build();
 app.MapGatewayHealth();
 app.MapConfigRefresh();
+app.MapUsageIngest();
 app.Run();
 
 public partial class Program;

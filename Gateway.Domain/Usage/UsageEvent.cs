@@ -52,4 +52,31 @@ public sealed class UsageEvent
 
     /// <summary>Raw JSON object from the <c>X-METADATA</c> header.</summary>
     public string? Metadata { get; set; }
+
+    /// <summary>Uncached prompt tokens at the input price. The five parts add up to <see cref="CostInUsd"/>.</summary>
+    public decimal PromptCostInUsd { get; set; }
+
+    /// <summary>OpenAI cached prompt tokens at the cached-input price.</summary>
+    public decimal CachedPromptCostInUsd { get; set; }
+
+    /// <summary>Completion tokens, reasoning included (each at its own price).</summary>
+    public decimal CompletionCostInUsd { get; set; }
+
+    /// <summary>Anthropic cache writes (<c>cache_creation_input_tokens</c>).</summary>
+    public decimal CacheWriteCostInUsd { get; set; }
+
+    /// <summary>Anthropic cache reads (<c>cache_read_input_tokens</c>).</summary>
+    public decimal CacheReadCostInUsd { get; set; }
+
+    /// <summary>Token counts were counted by the gateway (no provider <c>usage</c>, or the client went away), not reported.</summary>
+    public bool UsageEstimated { get; set; }
+
+    /// <summary>No price is known for the model: the cost is 0 and reports can list these events.</summary>
+    public bool UnknownModel { get; set; }
+
+    /// <summary>The cost was added to the Redis spend counters (the ledger's half of exactly-once charging).</summary>
+    public bool SpendApplied { get; set; }
+
+    /// <summary>The end user (a <c>users</c> row id) whose spend counters the event was charged to.</summary>
+    public string? ChargedUserId { get; set; }
 }

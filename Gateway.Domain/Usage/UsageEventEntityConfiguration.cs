@@ -33,11 +33,23 @@ internal sealed class UsageEventEntityConfiguration : IEntityTypeConfiguration<U
         builder.Property(e => e.RouteId).HasColumnName("route_id").HasMaxLength(64);
         builder.Property(e => e.CorrelationId).HasColumnName("correlation_id").HasMaxLength(128);
         builder.Property(e => e.Metadata).HasColumnName("metadata").HasColumnType("jsonb");
+        builder.Property(e => e.PromptCostInUsd).HasColumnName("prompt_cost_in_usd").HasPrecision(20, 10);
+        builder.Property(e => e.CachedPromptCostInUsd).HasColumnName("cached_prompt_cost_in_usd").HasPrecision(20, 10);
+        builder.Property(e => e.CompletionCostInUsd).HasColumnName("completion_cost_in_usd").HasPrecision(20, 10);
+        builder.Property(e => e.CacheWriteCostInUsd).HasColumnName("cache_write_cost_in_usd").HasPrecision(20, 10);
+        builder.Property(e => e.CacheReadCostInUsd).HasColumnName("cache_read_cost_in_usd").HasPrecision(20, 10);
+        builder.Property(e => e.UsageEstimated).HasColumnName("usage_estimated");
+        builder.Property(e => e.UnknownModel).HasColumnName("unknown_model");
+        builder.Property(e => e.SpendApplied).HasColumnName("spend_applied");
+        builder.Property(e => e.ChargedUserId).HasColumnName("charged_user_id").HasMaxLength(64);
 
         // Analytics filter by key and time range, and by custom id / user id.
         builder.HasIndex(e => new { e.KeyId, e.CreatedAt });
         builder.HasIndex(e => e.CreatedAt);
         builder.HasIndex(e => e.CustomId);
         builder.HasIndex(e => e.UserId);
+
+        // The spend rebuild sums applied events per end user and window.
+        builder.HasIndex(e => new { e.ChargedUserId, e.CreatedAt });
     }
 }

@@ -75,4 +75,10 @@ public sealed class UsageEventMessage
 
     /// <summary>Response body, only when the key has <c>shouldLogResponse</c>.</summary>
     public string? ResponseBody { get; set; }
+
+    /// <summary>
+    /// Set on the queue copy of an event too large for its queue: the whole event is a blob, and the
+    /// queue carries only this reference with the event's identity (see <c>Usage/Transport/README.md</c>).
+    /// </summary>
+    public UsageClaimCheck? ClaimCheck { get; set; }
 }

@@ -288,6 +288,31 @@ namespace Gateway.Domain.Persistence.Migrations
                         .HasColumnType("character varying(16)")
                         .HasColumnName("action");
 
+                    b.Property<decimal>("CacheReadCostInUsd")
+                        .HasPrecision(20, 10)
+                        .HasColumnType("numeric(20,10)")
+                        .HasColumnName("cache_read_cost_in_usd");
+
+                    b.Property<decimal>("CacheWriteCostInUsd")
+                        .HasPrecision(20, 10)
+                        .HasColumnType("numeric(20,10)")
+                        .HasColumnName("cache_write_cost_in_usd");
+
+                    b.Property<decimal>("CachedPromptCostInUsd")
+                        .HasPrecision(20, 10)
+                        .HasColumnType("numeric(20,10)")
+                        .HasColumnName("cached_prompt_cost_in_usd");
+
+                    b.Property<string>("ChargedUserId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("charged_user_id");
+
+                    b.Property<decimal>("CompletionCostInUsd")
+                        .HasPrecision(20, 10)
+                        .HasColumnType("numeric(20,10)")
+                        .HasColumnName("completion_cost_in_usd");
+
                     b.Property<int>("CompletionTokenCount")
                         .HasColumnType("integer")
                         .HasColumnName("completion_token_count");
@@ -348,6 +373,11 @@ namespace Gateway.Domain.Persistence.Migrations
                         .HasColumnType("character varying(64)")
                         .HasColumnName("policy_id");
 
+                    b.Property<decimal>("PromptCostInUsd")
+                        .HasPrecision(20, 10)
+                        .HasColumnType("numeric(20,10)")
+                        .HasColumnName("prompt_cost_in_usd");
+
                     b.Property<int>("PromptTokenCount")
                         .HasColumnType("integer")
                         .HasColumnName("prompt_token_count");
@@ -371,6 +401,10 @@ namespace Gateway.Domain.Persistence.Migrations
                         .HasColumnType("character varying(64)")
                         .HasColumnName("route_id");
 
+                    b.Property<bool>("SpendApplied")
+                        .HasColumnType("boolean")
+                        .HasColumnName("spend_applied");
+
                     b.Property<int>("StatusCode")
                         .HasColumnType("integer")
                         .HasColumnName("status_code");
@@ -379,6 +413,14 @@ namespace Gateway.Domain.Persistence.Migrations
                         .IsRequired()
                         .HasColumnType("text[]")
                         .HasColumnName("tags");
+
+                    b.Property<bool>("UnknownModel")
+                        .HasColumnType("boolean")
+                        .HasColumnName("unknown_model");
+
+                    b.Property<bool>("UsageEstimated")
+                        .HasColumnType("boolean")
+                        .HasColumnName("usage_estimated");
 
                     b.Property<string>("UserId")
                         .HasMaxLength(256)
@@ -392,6 +434,8 @@ namespace Gateway.Domain.Persistence.Migrations
                     b.HasIndex("CustomId");
 
                     b.HasIndex("UserId");
+
+                    b.HasIndex("ChargedUserId", "CreatedAt");
 
                     b.HasIndex("KeyId", "CreatedAt");
 

@@ -1,13 +1,13 @@
 namespace Gateway.Domain.Queues.ServiceBus;
 
 /// <summary>
-/// Where and how to reach the Service Bus queue: <c>ServiceBus__ConnectionString</c> (SAS) or
-/// <c>ServiceBus__FullyQualifiedNamespace</c> (Microsoft Entra ID), plus <c>ServiceBus__QueueName</c>.
+/// Where and how to reach the Service Bus queue: a connection string (SAS) or a namespace
+/// (Microsoft Entra ID), plus the queue. Not bound from configuration: the usage transport builds it
+/// from its flat settings (<c>UsageServiceBus</c>, <c>UsageServiceBus__fullyQualifiedNamespace</c>,
+/// <c>UsageQueueName</c>; see <c>UsageTransportOptions</c>).
 /// </summary>
 public sealed class ServiceBusOptions
 {
-    public const string Section = "ServiceBus";
-
     /// <summary>Service Bus Standard tier's maximum message size; a batch request counts as one message.</summary>
     public const int StandardTierMaxBytes = 256 * 1024;
 

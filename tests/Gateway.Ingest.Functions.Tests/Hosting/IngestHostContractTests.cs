@@ -19,14 +19,14 @@ public sealed class IngestHostContractTests : IAsyncLifetime
     {
         await _pg.InitializeAsync();
         _redis = RedisTestConnection.Create(_prefix);
-        _app = new GatewayAppFactory<Program>(new Dictionary<string, string?>
+        _app = await GatewayApps.StartAsync<Program>(new Dictionary<string, string?>
         {
             ["ConnectionStrings:Postgres"] = _pg.ConnectionString,
             ["ConnectionStrings:Redis"] = TestEnvironment.RedisConnectionString,
             ["Redis:KeyPrefix"] = _prefix,
             ["ConfigRefresh:RunOnStartup"] = "false",
+            ["UsageConsumer:Enabled"] = "false",
         });
-        _ = _app.BaseAddress;
     }
 
     public async Task DisposeAsync()
@@ -87,12 +87,13 @@ public sealed class IngestHostContractTests : IAsyncLifetime
     [Fact]
     public async Task ConfigRefresh_PostgresUnreachable_Answers500SoTheHostRetries()
     {
-        await using var app = new GatewayAppFactory<Program>(new Dictionary<string, string?>
+        await using var app = await GatewayApps.StartAsync<Program>(new Dictionary<string, string?>
         {
             ["ConnectionStrings:Postgres"] = "Host=127.0.0.1;Port=1;Username=x;Password=x;Database=x;Timeout=1",
             ["ConnectionStrings:Redis"] = TestEnvironment.RedisConnectionString,
             ["Redis:KeyPrefix"] = RedisTestConnection.NewPrefix(),
             ["ConfigRefresh:RunOnStartup"] = "false",
+            ["UsageConsumer:Enabled"] = "false",
         });
         using var client = new HttpClient { BaseAddress = app.BaseAddress };
         using var response = await client.PostAsJsonAsync("/config-refresh", JsonNode.Parse("""{"Data":{"timer":{}},"Metadata":{}}"""));
@@ -114,14 +115,14 @@ public sealed class IngestHostContractTests : IAsyncLifetime
     public async Task Standalone_RunOnStartup_FillsTheCacheWithoutAnyTrigger()
     {
         var prefix = RedisTestConnection.NewPrefix();
-        await using var app = new GatewayAppFactory<Program>(new Dictionary<string, string?>
+        await using var app = await GatewayApps.StartAsync<Program>(new Dictionary<string, string?>
         {
             ["ConnectionStrings:Postgres"] = _pg.ConnectionString,
             ["ConnectionStrings:Redis"] = TestEnvironment.RedisConnectionString,
             ["Redis:KeyPrefix"] = prefix,
             ["ConfigRefresh:RunOnStartup"] = "true",
+            ["UsageConsumer:Enabled"] = "false",
         });
-        _ = app.BaseAddress;
         var redis = await _redis.GetDatabaseAsync();
         await Eventually.AssertAsync(() => redis.KeyExists(prefix + "config:version"), TimeSpan.FromSeconds(10), "the standalone timer service ran the refresh at startup");
     }

@@ -1,0 +1,17 @@
+namespace Gateway.Domain.Usage.Ingest;
+
+/// <summary>What ingesting one queue message did. Transient failures (PostgreSQL, Redis, Storage) are exceptions instead: retry the message.</summary>
+public enum UsageIngestOutcome
+{
+    /// <summary>Stored and charged now.</summary>
+    Ingested,
+
+    /// <summary>Stored earlier but not yet charged (a consumer died between the steps): charged now.</summary>
+    Resumed,
+
+    /// <summary>Stored and charged earlier: a redelivery, nothing done.</summary>
+    Duplicate,
+
+    /// <summary>Not a usage event this ingest can store; retrying will not help (dead-letter or poison it).</summary>
+    Malformed,
+}

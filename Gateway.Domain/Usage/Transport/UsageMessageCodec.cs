@@ -1,0 +1,92 @@
+using System.Text.Json;
+
+namespace Gateway.Domain.Usage.Transport;
+
+/// <summary>
+/// The usage event's queue format: UTF-8 JSON of <see cref="UsageEventMessage"/> (schema version
+/// <see cref="UsageEventMessage.CurrentSchemaVersion"/>), and the size limits beyond which an event
+/// travels as a claim check.
+/// </summary>
+public static class UsageMessageCodec
+{
+    /// <summary>
+    /// Storage queues take 64 KiB per message, measured on the Base64 text the Functions trigger
+    /// expects: 48,000 bytes encode to 64,000 characters, under 65,536 with room to spare.
+    /// </summary>
+    public const int StorageQueueMaxBodyBytes = 48_000;
+
+    /// <summary>
+    /// Service Bus Standard takes 256 KiB per request, and Send Message Batch carries each body as a
+    /// JSON string: escaping at most doubles our JSON text (every <c>"</c> and <c>\</c> gains a
+    /// backslash; it has no raw control characters), plus the broker properties. 120 KiB doubled is
+    /// 240 KiB, leaving 16 KiB for the entry's envelope.
+    /// </summary>
+    public const int ServiceBusMaxBodyBytes = 120 * 1024;
+
+    /// <summary>Longest event id: the <c>events.event_id</c> column and the claim blob's name.</summary>
+    public const int MaxEventIdLength = 64;
+
+    public static byte[] Serialize(UsageEventMessage message)
+        => JsonSerializer.SerializeToUtf8Bytes(message, UsageJsonContext.Queue.UsageEventMessage);
+
+    /// <summary>What the queue carries instead of an oversized event: its identity and where the whole event is.</summary>
+    public static UsageEventMessage ClaimCheckEnvelope(UsageEventMessage message, UsageClaimCheck claimCheck)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        return new UsageEventMessage
+        {
+            SchemaVersion = message.SchemaVersion,
+            EventId = message.EventId,
+            CreatedAtUnixMs = message.CreatedAtUnixMs,
+            KeyId = message.KeyId,
+            ClaimCheck = claimCheck,
+        };
+    }
+
+    /// <summary>Parses and checks a message; on failure returns null and why (the message is poison).</summary>
+    public static UsageEventMessage? TryParse(ReadOnlySpan<byte> utf8, out string? error)
+    {
+        UsageEventMessage? message;
+        try
+        {
+            message = JsonSerializer.Deserialize(utf8, UsageJsonContext.Queue.UsageEventMessage);
+        }
+        catch (JsonException ex)
+        {
+            error = "not a usage event: " + ex.Message;
+            return null;
+        }
+
+        error = Check(message);
+        return error is null ? message : null;
+    }
+
+    /// <inheritdoc cref="TryParse(ReadOnlySpan{byte}, out string?)"/>
+    public static UsageEventMessage? TryParse(string text, out string? error)
+        => TryParse(System.Text.Encoding.UTF8.GetBytes(text ?? string.Empty), out error);
+
+    private static string? Check(UsageEventMessage? message)
+    {
+        if (message is null)
+        {
+            return "not a usage event: the JSON is null";
+        }
+
+        if (string.IsNullOrWhiteSpace(message.EventId) || message.EventId.Length > MaxEventIdLength)
+        {
+            return $"eventId must be 1-{MaxEventIdLength} characters";
+        }
+
+        if (message.SchemaVersion is < 1 or > UsageEventMessage.CurrentSchemaVersion)
+        {
+            return $"schemaVersion {message.SchemaVersion} is not understood by this ingest (it reads 1-{UsageEventMessage.CurrentSchemaVersion})";
+        }
+
+        if (message.ClaimCheck is { } claim && (string.IsNullOrEmpty(claim.Container) || string.IsNullOrEmpty(claim.Blob)))
+        {
+            return "claimCheck must name a container and a blob";
+        }
+
+        return null;
+    }
+}

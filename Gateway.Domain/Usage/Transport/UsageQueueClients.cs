@@ -1,0 +1,181 @@
+using Azure;
+using Azure.Identity;
+using Azure.Storage.Blobs;
+using Azure.Storage.Queues;
+using Azure.Storage.Queues.Models;
+using Gateway.Domain.Queues.ServiceBus;
+using Microsoft.Extensions.Options;
+
+namespace Gateway.Domain.Usage.Transport;
+
+/// <summary>
+/// The clients of the usage queue, its poison queue, the claim-check container and the Service Bus
+/// queue, built once from <see cref="UsageTransportOptions"/>. The Storage queue, poison queue and
+/// blob container are created if missing on first use; the Service Bus queue is provisioned by the
+/// deployment (the REST runtime API has no management operations).
+/// </summary>
+public sealed class UsageQueueClients
+{
+    /// <summary>Claim-check blobs live here, named by event id.</summary>
+    public const string ClaimContainerName = "usage-claims";
+
+    private readonly UsageTransportOptions _options;
+    private readonly TimeProvider _time;
+    private readonly Lazy<QueueClient> _queue;
+    private readonly Lazy<QueueClient> _poisonQueue;
+    private readonly Lazy<BlobContainerClient> _claims;
+    private readonly Lazy<ServiceBusRestClient> _serviceBus;
+    private readonly CreateOnce _queueCreated;
+    private readonly CreateOnce _poisonCreated;
+    private readonly CreateOnce _claimsCreated;
+
+    public UsageQueueClients(IOptions<UsageTransportOptions> options, TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _options = options.Value;
+        _time = time;
+        _queue = new(() => CreateQueueClient(_options.QueueName, poisonUndecodable: true));
+        _poisonQueue = new(() => CreateQueueClient(PoisonQueueName, poisonUndecodable: false));
+        _claims = new(CreateClaimsClient);
+        _serviceBus = new(CreateServiceBusClient);
+        _queueCreated = new(ct => Queue.CreateIfNotExistsAsync(cancellationToken: ct));
+        _poisonCreated = new(ct => PoisonQueue.CreateIfNotExistsAsync(cancellationToken: ct));
+        _claimsCreated = new(ct => ClaimContainer.CreateIfNotExistsAsync(cancellationToken: ct));
+    }
+
+    public UsageTransportKind Kind => _options.Kind;
+
+    public string QueueName => _options.QueueName;
+
+    /// <summary>Where the Functions host moves a Storage message after <c>maxDequeueCount</c> failures; the standalone consumer does the same.</summary>
+    public string PoisonQueueName => _options.QueueName + "-poison";
+
+    /// <summary>Messages are Base64 text, which is what the Functions queue trigger decodes by default.</summary>
+    public QueueClient Queue => _queue.Value;
+
+    public QueueClient PoisonQueue => _poisonQueue.Value;
+
+    public BlobContainerClient ClaimContainer => _claims.Value;
+
+    internal ServiceBusRestClient ServiceBus => _serviceBus.Value;
+
+    public Task EnsureQueueAsync(CancellationToken cancellationToken) => _queueCreated.RunAsync(cancellationToken);
+
+    public Task EnsurePoisonQueueAsync(CancellationToken cancellationToken) => _poisonCreated.RunAsync(cancellationToken);
+
+    public Task EnsureClaimContainerAsync(CancellationToken cancellationToken) => _claimsCreated.RunAsync(cancellationToken);
+
+    /// <summary>
+    /// Storage answered 404 for the queue or the container (deleted after we created it): the next
+    /// Ensure call creates it again, so a retry recovers instead of failing forever.
+    /// </summary>
+    public void OnNotFound(RequestFailedException exception)
+    {
+        ArgumentNullException.ThrowIfNull(exception);
+        if (exception.Status == 404)
+        {
+            _queueCreated.Reset();
+            _poisonCreated.Reset();
+            _claimsCreated.Reset();
+        }
+    }
+
+    /// <summary>
+    /// Moves a message the ingest gave up on to <see cref="PoisonQueueName"/>, wrapped with the reason
+    /// (<see cref="UsagePoisonMessage"/>), then deletes it from the usage queue.
+    /// </summary>
+    public async Task PoisonAsync(QueueMessage message, string body, string reason, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        await EnsurePoisonQueueAsync(cancellationToken);
+        var poison = new UsagePoisonMessage
+        {
+            Reason = reason,
+            MessageId = message.MessageId,
+            DequeueCount = message.DequeueCount,
+            InsertedOn = message.InsertedOn,
+            PoisonedOn = _time.GetUtcNow(),
+            Body = body,
+        };
+        await PoisonQueue.SendMessageAsync(BinaryData.FromObjectAsJson(poison, UsageJsonContext.Queue.UsagePoisonMessage), visibilityTimeout: null, timeToLive: TimeSpan.FromSeconds(-1), cancellationToken);
+        await Queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, cancellationToken);
+    }
+
+    private QueueClient CreateQueueClient(string name, bool poisonUndecodable)
+    {
+        var clientOptions = new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 };
+        if (poisonUndecodable)
+        {
+            // A message that is not Base64 (another producer) would fail every receive batch it is in.
+            clientOptions.MessageDecodingFailed += async args =>
+            {
+                if (args.ReceivedMessage is { } received && !args.IsRunningSynchronously)
+                {
+                    await PoisonAsync(received, received.Body.ToString(), "the message is not Base64 text (the usage queue's encoding)", args.CancellationToken);
+                }
+            };
+        }
+
+        if (!_options.StorageUsesIdentity)
+        {
+            return new QueueClient(_options.StorageConnectionString, name, clientOptions);
+        }
+
+        var serviceUri = _options.StorageQueueServiceUri
+            ?? throw new InvalidOperationException($"Set {UsageTransportOptions.StorageSetting}__queueServiceUri to use the usage Storage queue with Microsoft Entra ID.");
+        return new QueueServiceClient(serviceUri, Credential(_options.StorageClientId), clientOptions).GetQueueClient(name);
+    }
+
+    private BlobContainerClient CreateClaimsClient()
+        => _options.StorageUsesIdentity
+            ? new BlobServiceClient(_options.StorageBlobServiceUri!, Credential(_options.StorageClientId)).GetBlobContainerClient(ClaimContainerName)
+            : new BlobContainerClient(_options.StorageConnectionString, ClaimContainerName);
+
+    private ServiceBusRestClient CreateServiceBusClient()
+    {
+        var serviceBusOptions = new ServiceBusOptions
+        {
+            ConnectionString = _options.ServiceBusConnectionString,
+            FullyQualifiedNamespace = _options.ServiceBusNamespace,
+            QueueName = _options.QueueName,
+            Endpoint = _options.ServiceBusEndpoint,
+        };
+        var credential = _options.ServiceBusConnectionString is null ? Credential(_options.ServiceBusClientId) : null;
+        return new ServiceBusRestClient(serviceBusOptions, credential, timeProvider: _time);
+    }
+
+    private static DefaultAzureCredential Credential(string? clientId)
+        => new DefaultAzureCredential(new DefaultAzureCredentialOptions { ManagedIdentityClientId = clientId });
+
+    /// <summary>Runs a create-if-missing call once; a failed or cancelled attempt is retried by the next caller.</summary>
+    private sealed class CreateOnce(Func<CancellationToken, Task> create)
+    {
+        private readonly Lock _gate = new();
+        private Task? _task;
+
+        public Task RunAsync(CancellationToken cancellationToken)
+        {
+            Task task;
+            lock (_gate)
+            {
+                if (_task is null || _task.IsFaulted || _task.IsCanceled)
+                {
+                    // Not the caller's token: one caller giving up must not fail the others' shared attempt.
+                    _task = create(CancellationToken.None);
+                }
+
+                task = _task;
+            }
+
+            return task.WaitAsync(cancellationToken);
+        }
+
+        public void Reset()
+        {
+            lock (_gate)
+            {
+                _task = null;
+            }
+        }
+    }
+}

@@ -1,0 +1,40 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
+
+namespace Gateway.Ingest.Functions.Usage;
+
+/// <summary>
+/// The standalone queue consumer (no Functions host): <c>UsageConsumer__Enabled</c>,
+/// <c>__Concurrency</c>, <c>__VisibilityTimeout</c>, <c>__MaxDequeueCount</c>, <c>__PollInterval</c>,
+/// <c>__ReceiveWait</c>. Under the host, the triggers and host.json govern instead.
+/// </summary>
+internal sealed class UsageConsumerOptions
+{
+    public const string Section = "UsageConsumer";
+
+    /// <summary>Standalone only: consume the configured usage queue.</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>Messages processed at once.</summary>
+    [Range(1, 1024, ErrorMessage = "The setting UsageConsumer__Concurrency must be between 1 and 1024.")]
+    public int Concurrency { get; set; } = 32;
+
+    /// <summary>Storage: how long a received message stays invisible; a consumer that dies leaves it to reappear after this.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "07:00:00:00", ErrorMessage = "The setting UsageConsumer__VisibilityTimeout must be between 1 second and 7 days.")]
+    public TimeSpan VisibilityTimeout { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Storage: deliveries of a malformed message before it moves to the poison queue (the trigger's default is 5 too).</summary>
+    [Range(1, 1000, ErrorMessage = "The setting UsageConsumer__MaxDequeueCount must be between 1 and 1000.")]
+    public int MaxDequeueCount { get; set; } = 5;
+
+    /// <summary>Storage: the wait after an empty receive.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "00:01:00", ErrorMessage = "The setting UsageConsumer__PollInterval must be between 10 ms and 1 minute.")]
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Service Bus: the Peek-Lock long poll.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:01:00", ErrorMessage = "The setting UsageConsumer__ReceiveWait must be between 1 second and 1 minute.")]
+    public TimeSpan ReceiveWait { get; set; } = TimeSpan.FromSeconds(30);
+}
+
+[OptionsValidator]
+internal sealed partial class UsageConsumerOptionsValidator : IValidateOptions<UsageConsumerOptions>;

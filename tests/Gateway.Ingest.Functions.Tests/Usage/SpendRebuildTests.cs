@@ -1,0 +1,122 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Gateway.Domain.Keys;
+using Gateway.Domain.Limits;
+using Gateway.Domain.Usage.Costing;
+using Gateway.Domain.Usage.Ingest;
+using Gateway.Domain.Users;
+using Gateway.Testing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Gateway.Ingest.Functions.Tests.Usage;
+
+/// <summary>The refresh timer rebuilds spend counters from the ledger and revokes keys past their ttl.</summary>
+public sealed class SpendRebuildTests : IAsyncLifetime
+{
+    private readonly IngestHost _host = new();
+    private GatewayAppFactory<Program> _app = null!;
+    private HttpClient _client = null!;
+
+    public async Task InitializeAsync()
+    {
+        await _host.InitializeAsync();
+        _app = await _host.StartAsync();
+        _client = new HttpClient { BaseAddress = _app.BaseAddress };
+    }
+
+    public async Task DisposeAsync()
+    {
+        _client.Dispose();
+        await _host.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Refresh_AfterARedisFlush_RestoresTotalAndCurrentWindowsFromAppliedEvents()
+    {
+        var (key, _) = TestData.NewKey("limited");
+        key.CostLimitInUsd = 100;
+        key.CostLimitInUsdOverTime = 10;
+        key.CostLimitInUsdUnit = "d";
+        var user = new User { Id = "user-limited", UserId = "carol", KeyIds = [key.KeyId], CostLimitInUsdOverTime = 5, CostLimitInUsdUnit = "h" };
+        await using (var db = _host.Database.CreateDbContext())
+        {
+            db.Keys.Add(key);
+            db.Users.Add(user);
+            await db.SaveChangesAsync();
+        }
+
+        var ingestor = _app.Services.GetRequiredService<UsageIngestor>();
+        for (var i = 0; i < 3; i++)
+        {
+            var message = IngestHost.ChatEvent(key.KeyId);
+            message.UserId = "carol";
+            await ingestor.IngestAsync(message, CancellationToken.None);
+        }
+
+        // An event of an earlier month counts in the total only.
+        await ingestor.IngestAsync(IngestHost.ChatEvent(key.KeyId, at: DateTimeOffset.UtcNow.AddDays(-40)), CancellationToken.None);
+
+        // An event stored but not yet charged (its redelivery will charge it) must not be counted.
+        var pending = IngestHost.ChatEvent(key.KeyId);
+        await _app.Services.GetRequiredService<UsageEventStore>().InsertAsync(pending, new UsageCostCalculator(PriceTable.Default).Calculate(pending, null), null, DateTimeOffset.UtcNow, CancellationToken.None);
+
+        var now = DateTimeOffset.UtcNow;
+        var dayCounter = SpendCounterKeys.Window(SpendCounterKeys.Owner.Key, key.KeyId, LimitUnit.Day, LimitUnit.Day.Window(now).Start);
+        var userHour = SpendCounterKeys.Window(SpendCounterKeys.Owner.User, user.Id, LimitUnit.Hour, LimitUnit.Hour.Window(now).Start);
+        var before = (Total: await _host.KeyTotalAsync(key.KeyId), Day: await _host.CounterAsync(dayCounter), UserHour: await _host.CounterAsync(userHour));
+        Assert.Equal((4 * IngestHost.ChatEventMicroDollars, 3 * IngestHost.ChatEventMicroDollars, 3 * IngestHost.ChatEventMicroDollars), before);
+
+        // "Flush": every spend counter is gone.
+        var redis = await _host.Redis.GetDatabaseAsync();
+        foreach (var counter in new[] { SpendCounterKeys.Total(SpendCounterKeys.Owner.Key, key.KeyId), dayCounter, userHour, SpendCounterKeys.Total(SpendCounterKeys.Owner.User, user.Id) })
+        {
+            await redis.KeyDeleteAsync(_host.Redis.Key(counter));
+        }
+
+        using var response = await _client.PostAsJsonAsync("/config-refresh", JsonNode.Parse("""{"Data":{"timer":{}},"Metadata":{}}"""));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(before, (await _host.KeyTotalAsync(key.KeyId), await _host.CounterAsync(dayCounter), await _host.CounterAsync(userHour)));
+        Assert.Equal(3 * IngestHost.ChatEventMicroDollars, await _host.CounterAsync(SpendCounterKeys.Total(SpendCounterKeys.Owner.User, user.Id)));
+        Assert.True(await redis.KeyTimeToLiveAsync(_host.Redis.Key(dayCounter)) <= TimeSpan.FromDays(1));
+
+        // The pending event's redelivery then charges it exactly once on top.
+        await ingestor.IngestAsync(pending, CancellationToken.None);
+        Assert.Equal(5 * IngestHost.ChatEventMicroDollars, await _host.KeyTotalAsync(key.KeyId));
+    }
+
+    [Fact]
+    public async Task Refresh_KeyPastItsTtl_IsRevokedAsExpiredInPostgresAndTheConfigCache()
+    {
+        var (expired, _) = TestData.NewKey("expired");
+        expired.CreatedAt = DateTimeOffset.UtcNow.AddHours(-3).ToUnixTimeSeconds();
+        expired.Ttl = "2h";
+        var (alive, _) = TestData.NewKey("alive");
+        alive.Ttl = "2h";
+        var expiredUser = new User { Id = "user-expired", UserId = "dave", Ttl = "1m", CreatedAt = DateTimeOffset.UtcNow.AddMinutes(-5).ToUnixTimeSeconds() };
+        await using (var db = _host.Database.CreateDbContext())
+        {
+            db.Keys.AddRange(expired, alive);
+            db.Users.Add(expiredUser);
+            await db.SaveChangesAsync();
+        }
+
+        using var response = await _client.PostAsJsonAsync("/config-refresh", JsonNode.Parse("""{"Data":{"timer":{}},"Metadata":{}}"""));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        await using (var db = _host.Database.CreateDbContext())
+        {
+            var stored = await db.Keys.AsNoTracking().SingleAsync(k => k.KeyId == expired.KeyId);
+            Assert.True(stored.Revoked);
+            Assert.Equal(KeyExpirer.ExpiredReason, stored.RevokedReason);
+            Assert.False((await db.Keys.AsNoTracking().SingleAsync(k => k.KeyId == alive.KeyId)).Revoked);
+            Assert.True((await db.Users.AsNoTracking().SingleAsync(u => u.Id == expiredUser.Id)).Revoked);
+        }
+
+        var redis = await _host.Redis.GetDatabaseAsync();
+        var cached = (string?)await redis.HashGetAsync(_host.Redis.Key("config:keys"), expired.KeyId);
+        Assert.Contains("\"revoked\":true", cached);
+    }
+}

@@ -1,0 +1,35 @@
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Gateway.Testing;
+
+/// <summary>Starts a gateway app on Kestrel, retrying WebApplicationFactory's known port-setup race.</summary>
+public static class GatewayApps
+{
+    // Either symptom of the race: the factory's port-0 address lands after Kestrel started, or it is
+    // lost and the app binds its own default port, which another test's app may hold.
+    private static bool IsPortSetupRace(Exception ex)
+        => (ex is InvalidOperationException && ex.Message.Contains("IServerAddressesFeature", StringComparison.Ordinal))
+            || (ex is IOException && ex.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>
+    /// Retries the race between WebApplicationFactory's port setup and Kestrel's bind
+    /// (dotnet/aspnetcore#67714) that fails an occasional start.
+    /// </summary>
+    public static async Task<GatewayAppFactory<TEntryPoint>> StartAsync<TEntryPoint>(IDictionary<string, string?> settings, Action<IServiceCollection>? services = null)
+        where TEntryPoint : class
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var app = new GatewayAppFactory<TEntryPoint>(settings, services);
+            try
+            {
+                _ = app.BaseAddress;
+                return app;
+            }
+            catch (Exception ex) when (attempt < 5 && IsPortSetupRace(ex))
+            {
+                await app.DisposeAsync();
+            }
+        }
+    }
+}
