@@ -19,7 +19,8 @@ cleanup() {
   wait 2>/dev/null || true
   scripts/services.sh stop
 }
-trap cleanup INT TERM EXIT
+trap 'cleanup; exit 130' INT TERM
+trap cleanup EXIT
 
 scripts/services.sh start
 
