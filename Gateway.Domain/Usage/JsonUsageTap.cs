@@ -34,6 +34,9 @@ public sealed class JsonUsageTap
     /// <summary>Completion text seen so far (message content, stream deltas, Anthropic text blocks), bounded.</summary>
     public string? Text => _text?.ToString();
 
+    /// <summary>Top-level <c>duration</c> in seconds (OpenAI <c>verbose_json</c> transcriptions), when present.</summary>
+    public double? Duration { get; private set; }
+
     /// <summary>An OpenAI usage-only chunk: top-level <c>choices</c> is an empty array and <c>usage</c> is an object.</summary>
     public bool IsUsageOnlyChunk => _topLevelChoices == 0 && _usageObject;
 
@@ -47,6 +50,7 @@ public sealed class JsonUsageTap
         _text?.Clear();
         _topLevelChoices = -1;
         _usageObject = false;
+        Duration = null;
         Failed = false;
     }
 
@@ -143,6 +147,11 @@ public sealed class JsonUsageTap
                 _property = null;
                 break;
             case JsonTokenType.Number:
+                if (_stack.Count == 1 && _property == "duration" && reader.TryGetDouble(out var seconds))
+                {
+                    Duration = seconds;
+                }
+
                 if (reader.TryGetInt64(out var number) && UsagePath() is { } path)
                 {
                     _usage[path] = Math.Max(number, _usage.GetValueOrDefault(path));

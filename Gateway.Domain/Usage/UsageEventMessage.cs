@@ -70,6 +70,13 @@ public sealed class UsageEventMessage
 
     public int? SpeechCharacters { get; set; }
 
+    /// <summary>Image requests: <c>n</c>, <c>size</c> and <c>quality</c> of a JSON request, for per-image pricing.</summary>
+    public int? ImageCount { get; set; }
+
+    public string? ImageSize { get; set; }
+
+    public string? ImageQuality { get; set; }
+
     /// <summary>Request body, only when the key has <c>shouldLogRequest</c>.</summary>
     public string? RequestBody { get; set; }
 

@@ -31,6 +31,16 @@ internal sealed class JsonRequestBody : IDisposable
     /// <summary>The client itself asked for the usage chunk (<c>stream_options.include_usage: true</c>).</summary>
     public bool ClientAskedForUsage { get; private set; }
 
+    /// <summary>Length of a string <c>input</c> (text-to-speech characters).</summary>
+    public int? InputLength { get; private set; }
+
+    /// <summary>Image generation parameters, when present.</summary>
+    public int? ImageCount { get; private set; }
+
+    public string? ImageSize { get; private set; }
+
+    public string? ImageQuality { get; private set; }
+
     /// <summary>The end user: OpenAI-style <c>user</c>, or Anthropic's <c>metadata.user_id</c>.</summary>
     public string? User { get; private set; }
 
@@ -229,6 +239,10 @@ internal sealed class JsonRequestBody : IDisposable
             Stream = root.TryGetProperty("stream", out var stream) && stream.ValueKind == JsonValueKind.True;
             ClientAskedForUsage = root.TryGetProperty("stream_options", out var options) && options.ValueKind == JsonValueKind.Object
                 && options.TryGetProperty("include_usage", out var include) && include.ValueKind == JsonValueKind.True;
+            InputLength = root.TryGetProperty("input", out var input) && input.ValueKind == JsonValueKind.String ? input.GetString()!.Length : null;
+            ImageCount = root.TryGetProperty("n", out var n) && n.TryGetInt32(out var count) ? count : null;
+            ImageSize = root.TryGetProperty("size", out var size) && size.ValueKind == JsonValueKind.String ? size.GetString() : null;
+            ImageQuality = root.TryGetProperty("quality", out var quality) && quality.ValueKind == JsonValueKind.String ? quality.GetString() : null;
             if (root.TryGetProperty("user", out var user) && user.ValueKind == JsonValueKind.String)
             {
                 User = user.GetString();

@@ -520,6 +520,11 @@ internal sealed partial class ProxyHandler(
             Usage = reported,
             CompletionText = reported is null ? usage.CompletionText : null,
             PromptText = reported is null && status is >= 200 and < 300 ? request.JsonBody?.PromptText() : null,
+            AudioSeconds = usage.AudioSeconds,
+            SpeechCharacters = request.Path.EndsWith("audio/speech", StringComparison.Ordinal) ? request.JsonBody?.InputLength : null,
+            ImageCount = request.Path.Contains("images/", StringComparison.Ordinal) ? request.JsonBody?.ImageCount ?? (request.JsonBody is null ? null : 1) : null,
+            ImageSize = request.JsonBody?.ImageSize,
+            ImageQuality = request.JsonBody?.ImageQuality,
             RequestBody = request.Key.ShouldLogRequest ? request.JsonBody?.AsText() : null,
             ResponseBody = relayed.Copy is { Length: > 0 } copy ? Encoding.UTF8.GetString(copy.GetBuffer(), 0, (int)copy.Length) : null,
         };

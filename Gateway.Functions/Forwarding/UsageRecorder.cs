@@ -9,9 +9,15 @@ internal sealed class UsageRecorder
     private const int MaxTextChars = 1 << 20;
     private readonly Dictionary<string, long> _numbers = new(StringComparer.Ordinal);
     private StringBuilder? _text;
+    private double? _audioSeconds;
 
     public void Add(JsonUsageTap tap)
     {
+        if (tap.Duration is { } duration)
+        {
+            AudioSeconds = duration;
+        }
+
         foreach (var (path, value) in tap.UsageNumbers)
         {
             _numbers[path] = Math.Max(value, _numbers.GetValueOrDefault(path));
@@ -27,7 +33,14 @@ internal sealed class UsageRecorder
         }
     }
 
-    public TokenUsage? Usage => TokenUsage.FromUsageNumbers(_numbers);
+    // Transcriptions report audio length as usage {"type":"duration","seconds":N}, or as verbose_json's duration.
+    public double? AudioSeconds
+    {
+        get => _audioSeconds ?? (_numbers.TryGetValue("seconds", out var seconds) ? seconds : null);
+        private set => _audioSeconds = value;
+    }
+
+    public TokenUsage? Usage => TokenUsage.FromUsageNumbers(_numbers.Where(n => n.Key != "seconds").ToDictionary());
 
     public string? CompletionText => _text?.ToString();
 }

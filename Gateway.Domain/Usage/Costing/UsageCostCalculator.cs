@@ -98,9 +98,11 @@ public sealed class UsageCostCalculator(PriceTable prices)
 
     private static UsageCost PriceImages(UsageEventMessage message, ModelPrice? price)
     {
-        // The request's n, size and quality are known when the key logs requests; otherwise one
+        // The proxy reports n, size and quality of JSON requests (or they are read from a logged body); otherwise one
         // standard 1024x1024 image is assumed and the event is marked estimated.
-        var (count, size, quality, known) = ImageRequest(message.RequestBody);
+        var (count, size, quality, known) = message.ImageCount is { } imageCount
+            ? (imageCount, message.ImageSize ?? "1024x1024", message.ImageQuality ?? "standard", true)
+            : ImageRequest(message.RequestBody);
         decimal? each = null;
         if (price?.Images is { } images)
         {

@@ -259,6 +259,30 @@ public sealed class ProxyForwardingTests : IAsyncLifetime
         Assert.Null(without.ResponseBody);
     }
 
+    [Fact]
+    public async Task ImageAndSpeechRequests_EventCarriesWhatPerImageAndPerCharacterPricingNeed()
+    {
+        var (_, raw) = await _host.AddKeyAsync(null, await _host.AddSettingAsync());
+        using var client = _host.CreateClient(raw);
+
+        using (var image = await client.SendAsync(ProxyAccessTests.Json("/api/providers/openai/v1/images/generations", """{"model":"dall-e-3","prompt":"a cat","n":2,"size":"1024x1792","quality":"hd"}""")))
+        {
+            Assert.Equal(HttpStatusCode.OK, image.StatusCode);
+        }
+
+        using (var speech = await client.SendAsync(ProxyAccessTests.Json("/api/providers/openai/v1/audio/speech", """{"model":"tts-1","input":"twelve chars","voice":"alloy"}""")))
+        {
+            Assert.Equal(HttpStatusCode.OK, speech.StatusCode);
+        }
+
+        var imageEvent = await _host.Events.WaitForAsync(e => e.Path.EndsWith("images/generations", StringComparison.Ordinal));
+        Assert.Equal(2, imageEvent.ImageCount);
+        Assert.Equal("1024x1792", imageEvent.ImageSize);
+        Assert.Equal("hd", imageEvent.ImageQuality);
+        var speechEvent = await _host.Events.WaitForAsync(e => e.Path.EndsWith("audio/speech", StringComparison.Ordinal));
+        Assert.Equal(12, speechEvent.SpeechCharacters);
+    }
+
     internal static async Task<List<string>> ReadSseAsync(HttpResponseMessage response)
     {
         var events = new List<string>();
