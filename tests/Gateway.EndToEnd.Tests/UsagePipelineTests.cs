@@ -127,11 +127,12 @@ public sealed class UsagePipelineTests : IAsyncLifetime
         }
 
         // The streamed request got exact usage from the usage chunk the proxy asked for.
+        // Rows are visible before their spend is marked applied (the last of ingest's three steps): wait for both.
         await using var connection = new NpgsqlConnection(_database.ConnectionString);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand("SELECT count(*) FROM events WHERE key_id = $1 AND spend_applied AND NOT usage_estimated AND NOT unknown_model", connection);
         command.Parameters.AddWithValue(_keyId);
-        Assert.Equal(2L, (long)(await command.ExecuteScalarAsync())!);
+        await Eventually.AssertAsync(() => (long)command.ExecuteScalar()! == 2L, TimeSpan.FromSeconds(20), "both events are charged with provider-reported usage");
 
         var microDollars = SpendCounterKeys.ToMicroDollars(((plainUsage.Prompt * 0.15m) + (plainUsage.Completion * 0.60m)) / 1_000_000m);
         var redis = await _redis.GetDatabaseAsync();
