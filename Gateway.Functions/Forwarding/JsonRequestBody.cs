@@ -28,6 +28,9 @@ internal sealed class JsonRequestBody : IDisposable
 
     public bool Stream { get; private set; }
 
+    /// <summary>The body has a <c>stream_options</c> member, and whether it is an object.</summary>
+    private JsonValueKind _streamOptionsKind = JsonValueKind.Undefined;
+
     /// <summary>The client itself asked for the usage chunk (<c>stream_options.include_usage: true</c>).</summary>
     public bool ClientAskedForUsage { get; private set; }
 
@@ -119,8 +122,7 @@ internal sealed class JsonRequestBody : IDisposable
             return;
         }
 
-        using var document = JsonDocument.Parse(Bytes);
-        if (document.RootElement.TryGetProperty("stream_options", out var options) && options.ValueKind == JsonValueKind.Object)
+        if (_streamOptionsKind == JsonValueKind.Object)
         {
             // Rare: the client set other stream options. Merge through the DOM.
             var node = JsonNode.Parse(Bytes.Span)!.AsObject();
@@ -129,8 +131,9 @@ internal sealed class JsonRequestBody : IDisposable
             return;
         }
 
-        if (document.RootElement.TryGetProperty("stream_options", out _))
+        if (_streamOptionsKind != JsonValueKind.Undefined)
         {
+            // stream_options is there but not an object: leave the client's body as it is.
             return;
         }
 
@@ -237,7 +240,8 @@ internal sealed class JsonRequestBody : IDisposable
 
             Model = root.TryGetProperty("model", out var model) && model.ValueKind == JsonValueKind.String ? model.GetString() : null;
             Stream = root.TryGetProperty("stream", out var stream) && stream.ValueKind == JsonValueKind.True;
-            ClientAskedForUsage = root.TryGetProperty("stream_options", out var options) && options.ValueKind == JsonValueKind.Object
+            _streamOptionsKind = root.TryGetProperty("stream_options", out var options) ? options.ValueKind : JsonValueKind.Undefined;
+            ClientAskedForUsage = options.ValueKind == JsonValueKind.Object
                 && options.TryGetProperty("include_usage", out var include) && include.ValueKind == JsonValueKind.True;
             InputLength = root.TryGetProperty("input", out var input) && input.ValueKind == JsonValueKind.String ? input.GetString()!.Length : null;
             ImageCount = root.TryGetProperty("n", out var n) && n.TryGetInt32(out var count) ? count : null;

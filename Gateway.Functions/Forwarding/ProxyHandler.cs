@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net;
 using System.Text;
 using System.Text.Json;
@@ -38,7 +39,7 @@ internal sealed partial class ProxyHandler(
     ILogger<ProxyHandler> logger)
 {
     private const int MaxLoggedBodyBytes = 1 << 20;
-    private static readonly Dictionary<string, int> RotationCounters = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, int> _rotation = new(StringComparer.Ordinal);
 
     public async Task HandleAsync(HttpContext context, ProviderApi api, string path, string? deploymentId)
     {
@@ -113,7 +114,7 @@ internal sealed partial class ProxyHandler(
             return await FailAsync(context, style, 403, $"no {request.Api.Name} provider setting is attached to this key");
         }
 
-        if (!TryReadGatewayHeaders(context, out var timeout, out var headerError))
+        if (!TryReadGatewayHeaders(context, options.Value.Timeout, out var timeout, out var headerError))
         {
             return await FailAsync(context, style, 400, headerError!);
         }
@@ -397,7 +398,7 @@ internal sealed partial class ProxyHandler(
         };
     }
 
-    private static List<ProviderSetting> OrderSettings(ProxyRequest request)
+    private List<ProviderSetting> OrderSettings(ProxyRequest request)
     {
         var settings = request.Settings;
         if (!request.Key.RotationEnabled || settings.Count == 1)
@@ -405,14 +406,9 @@ internal sealed partial class ProxyHandler(
             return [settings[0]];
         }
 
-        int start;
-        lock (RotationCounters)
-        {
-            start = RotationCounters.GetValueOrDefault(request.Key.KeyId);
-            RotationCounters[request.Key.KeyId] = (start + 1) % settings.Count;
-        }
-
-        return [.. settings.Skip(start % settings.Count), .. settings.Take(start % settings.Count)];
+        // Round robin per key, starting one further on each request.
+        var start = _rotation.AddOrUpdate(request.Key.KeyId, 0, static (_, previous) => previous + 1) % settings.Count;
+        return [.. settings.Skip(start), .. settings.Take(start)];
     }
 
     // Azure accepts stream_options only from api-version 2024-09-01; older versions reject unknown fields.
@@ -432,10 +428,10 @@ internal sealed partial class ProxyHandler(
         return string.CompareOrdinal(version, "2024-09-01") >= 0;
     }
 
-    private static bool TryReadGatewayHeaders(HttpContext context, out TimeSpan timeout, out string? error)
+    private static bool TryReadGatewayHeaders(HttpContext context, TimeSpan defaultTimeout, out TimeSpan timeout, out string? error)
     {
         error = null;
-        timeout = context.RequestServices.GetRequiredService<IOptions<ProxyOptions>>().Value.Timeout;
+        timeout = defaultTimeout;
         var requested = context.Request.Headers[GatewayHeaders.RequestTimeout].ToString();
         if (requested.Length > 0)
         {

@@ -65,26 +65,9 @@ public sealed class AdminApi : IAsyncDisposable
         return new AdminApi(database, prefix, encryptionKey, logs, app);
     }
 
-    /// <summary>
-    /// Starts the app, retrying WebApplicationFactory's known race between its port setup and
-    /// Kestrel's bind (dotnet/aspnetcore#67714) that fails an occasional start.
-    /// </summary>
-    public static async Task<GatewayAppFactory<Program>> StartAppAsync(Dictionary<string, string?> settings, CapturedLogs logs)
-    {
-        for (var attempt = 1; ; attempt++)
-        {
-            var app = new GatewayAppFactory<Program>(settings, services => services.AddSingleton<ILoggerProvider>(logs));
-            try
-            {
-                _ = app.BaseAddress;
-                return app;
-            }
-            catch (InvalidOperationException ex) when (attempt < 3 && ex.Message.Contains("IServerAddressesFeature", StringComparison.Ordinal))
-            {
-                await app.DisposeAsync();
-            }
-        }
-    }
+    /// <summary>Starts the admin app (with the port-race retry of <see cref="GatewayApps"/>), capturing its logs.</summary>
+    public static Task<GatewayAppFactory<Program>> StartAppAsync(Dictionary<string, string?> settings, CapturedLogs logs)
+        => GatewayApps.StartAsync<Program>(settings, services => services.AddSingleton<ILoggerProvider>(logs));
 
     public RedisConnection CreateRedis() => RedisTestConnection.Create(RedisPrefix);
 
