@@ -1,4 +1,5 @@
 using Gateway.Domain.Hosting;
+using Gateway.Domain.Keys;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -24,6 +25,7 @@ public static class ConfigServiceCollectionExtensions
         services.TryAddSingleton<ConfigSnapshotHolder>();
         services.TryAddSingleton<ConfigCacheReader>();
         services.TryAddSingleton<ConfigSyncService>();
+        services.TryAddSingleton<IApiKeyStore, SnapshotApiKeyStore>();
         services.AddHostedService(sp => sp.GetRequiredService<ConfigSyncService>());
         return services;
     }

@@ -28,7 +28,7 @@ namespace Gateway.Functions.Forwarding;
 /// </code>
 /// </remarks>
 internal sealed partial class ProxyHandler(
-    ConfigSnapshotHolder config,
+    IApiKeyStore keys,
     RedisLimiter limiter,
     IUsageEventPublisher publisher,
     UpstreamClient upstream,
@@ -54,8 +54,8 @@ internal sealed partial class ProxyHandler(
             return;
         }
 
-        var snapshot = config.Current;
-        if (!snapshot.KeysByHash.TryGetValue(ApiKeyHash.Compute(rawKey), out var key))
+        var (key, snapshot) = await keys.LookupAsync(ApiKeyHash.Compute(rawKey), context.RequestAborted);
+        if (key is null)
         {
             await ProxyError.WriteAsync(context, api.Style, 401, "api key is not found");
             return;
