@@ -45,6 +45,12 @@ public sealed class UsageEventMessage
 
     public string? UserId { get; set; }
 
+    /// <summary>
+    /// The <c>users</c> row the proxy matched for the end user (<see cref="UserId"/>), whose spend
+    /// counters the event is charged to; null when none matched. Ingest does not match again.
+    /// </summary>
+    public string? EndUserId { get; set; }
+
     public string? RouteId { get; set; }
 
     public string? CorrelationId { get; set; }

@@ -11,6 +11,7 @@ namespace Gateway.Domain.Usage.Transport;
 /// </summary>
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(UsageEventMessage))]
+[JsonSerializable(typeof(UsageBatchEnvelope))]
 [JsonSerializable(typeof(UsagePoisonMessage))]
 [JsonSerializable(typeof(string))]
 internal sealed partial class UsageJsonContext : JsonSerializerContext
