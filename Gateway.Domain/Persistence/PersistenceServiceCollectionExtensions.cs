@@ -4,12 +4,17 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using Npgsql;
 
 namespace Gateway.Domain.Persistence;
 
 public static class PersistenceServiceCollectionExtensions
 {
-    /// <summary>Registers <see cref="GatewayDbContext"/> (pooled) on <c>ConnectionStrings__Postgres</c>.</summary>
+    /// <summary>
+    /// Registers the app's one <see cref="NpgsqlDataSource"/> (one connection pool) on
+    /// <c>ConnectionStrings__Postgres</c>, and <see cref="GatewayDbContext"/> (pooled) over it: raw SQL
+    /// takes the data source from DI, so EF Core and raw SQL share the pool.
+    /// </summary>
     public static IServiceCollection AddGatewayPersistence(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<DatabaseOptions>()
@@ -18,8 +23,11 @@ public static class PersistenceServiceCollectionExtensions
             .ValidateOnStart();
         services.AddSettingsValidator(DatabaseOptions.Section, new DatabaseOptionsValidator(), new Dictionary<string, string> { ["ConnectionString"] = "ConnectionStrings__Postgres" });
 
-        services.AddDbContextPool<GatewayDbContext>((sp, options) =>
-            options.UseNpgsql(sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.ConnectionString));
+        // The connection string is read when the data source is first resolved, not now, so that
+        // settings a host adds after registration (tests, the Functions host) are seen.
+        services.AddNpgsqlDataSource(string.Empty, static (sp, dataSource) =>
+            dataSource.ConnectionStringBuilder.ConnectionString = sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.ConnectionString);
+        services.AddDbContextPool<GatewayDbContext>(static (sp, options) => options.UseNpgsql(sp.GetRequiredService<NpgsqlDataSource>()));
         services.AddHostedService<StartupMigrationService>();
         services.AddHealthChecks().AddCheck<PostgresHealthCheck>("postgres");
         return services;
