@@ -97,8 +97,8 @@ internal sealed partial class ProxyHandler(
         }
 
         var publicPath = context.Request.Path.Value ?? string.Empty;
-        var allowedByKey = key.AllowedPaths.Count > 0 && AllowedPathMatcher.IsAllowed(key.AllowedPaths, context.Request.Method, publicPath);
-        if (key.AllowedPaths.Count > 0 && !allowedByKey)
+        var allowedByKey = key.Limits.AllowedPaths.Count > 0 && AllowedPathMatcher.IsAllowed(key.Limits.AllowedPaths, context.Request.Method, publicPath);
+        if (key.Limits.AllowedPaths.Count > 0 && !allowedByKey)
         {
             return await FailAsync(context, style, 403, "path is not allowed");
         }
@@ -164,7 +164,7 @@ internal sealed partial class ProxyHandler(
                 return await FailAsync(context, style, 401, "user has expired");
             }
 
-            if (user.AllowedPaths.Count > 0 && !AllowedPathMatcher.IsAllowed(user.AllowedPaths, context.Request.Method, publicPath))
+            if (user.Limits.AllowedPaths.Count > 0 && !AllowedPathMatcher.IsAllowed(user.Limits.AllowedPaths, context.Request.Method, publicPath))
             {
                 return await FailAsync(context, style, 403, "path is not allowed for this user");
             }
