@@ -149,7 +149,7 @@ public sealed class UsageIngestorTests : IAsyncLifetime
     [Fact]
     public async Task Ingest_EndUserOfTheKey_ChargesTheUsersCountersToo()
     {
-        var user = new User { Id = "user-row-1", UserId = "alice", Tags = ["team-a"], KeyIds = ["key-user"], CostLimitInUsd = 10 };
+        var user = new User { Id = "user-row-1", UserId = "alice", Tags = ["team-a"], KeyIds = ["key-user"], Limits = { CostLimitInUsd = 10 } };
         var other = new User { Id = "user-row-2", UserId = "alice", Tags = ["team-b"] };
         await using (var db = _host.Database.CreateDbContext())
         {
