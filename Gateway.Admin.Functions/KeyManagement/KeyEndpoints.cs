@@ -70,25 +70,7 @@ internal static class KeyEndpoints
                 AdminProblem.MissingFilters);
         }
 
-        var ct = context.RequestAborted;
-        var query = db.Keys.AsNoTracking();
-        if (tags.Count > 0)
-        {
-            query = query.Where(k => tags.All(t => k.Tags.Contains(t)));
-        }
-
-        if (keyIds.Count > 0)
-        {
-            query = query.Where(k => keyIds.Contains(k.KeyId));
-        }
-
-        if (provider is not null)
-        {
-            var settingIds = await db.ProviderSettings.AsNoTracking().Where(s => s.Provider == provider).Select(s => s.Id).ToListAsync(ct);
-            query = query.Where(k => k.SettingIds.Any(id => settingIds.Contains(id)));
-        }
-
-        var keys = await query.OrderBy(k => k.CreatedAt).ThenBy(k => k.KeyId).ToListAsync(ct);
+        var keys = await KeyQueries.ListAsync(db, tags, keyIds, provider, context.RequestAborted);
         return TypedResults.Ok(keys.ConvertAll(KeyResponse.From));
     }
 
@@ -138,47 +120,7 @@ internal static class KeyEndpoints
             return errors.ToProblem(context);
         }
 
-        var query = db.Keys.AsNoTracking();
-        if (tags.Count > 0)
-        {
-            query = query.Where(k => tags.All(t => k.Tags.Contains(t)));
-        }
-
-        if (keyIds.Count > 0)
-        {
-            query = query.Where(k => keyIds.Contains(k.KeyId));
-        }
-
-        if (!string.IsNullOrEmpty(request.Name))
-        {
-            var pattern = "%" + EscapeLike(request.Name) + "%";
-            query = query.Where(k => EF.Functions.ILike(k.Name, pattern, "\\"));
-        }
-
-        if (request.Revoked is { } revoked)
-        {
-            query = query.Where(k => k.Revoked == revoked);
-        }
-
-        var ct = context.RequestAborted;
-        int? count = request.ReturnCount == true ? await query.CountAsync(ct) : null;
-        query = descending
-            ? query.OrderByDescending(k => k.CreatedAt).ThenByDescending(k => k.KeyId)
-            : query.OrderBy(k => k.CreatedAt).ThenBy(k => k.KeyId);
-        if (request.Offset is > 0)
-        {
-            query = query.Skip(request.Offset.Value);
-        }
-
-        if (request.Limit is > 0)
-        {
-            query = query.Take(request.Limit.Value);
-        }
-
-        var keys = await query.ToListAsync(ct);
+        var (keys, count) = await KeyQueries.SearchAsync(db, request, tags, keyIds, descending, context.RequestAborted);
         return TypedResults.Ok(new KeySearchResponse { Keys = keys.ConvertAll(KeyResponse.From), Count = count });
     }
-
-    internal static string EscapeLike(string value)
-        => value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal);
 }
