@@ -69,7 +69,7 @@ internal static class AdminWrite
             return errors.ToProblem(context);
         }
 
-        return Map(context, await store.SaveAsync(context.RequestAborted), entity, shown, created: false);
+        return Map(context, await store.UpdateAsync(entity, context.RequestAborted), entity, shown, created: false);
     }
 
     /// <summary>Finds the entity by primary key (<see cref="ConfigEntityStore.FindAsync{T}"/>).</summary>

@@ -28,33 +28,40 @@ public sealed partial class ConfigEntityStore(GatewayDbContext db, ConfigCacheWr
     /// <summary>Ids are at most a few hundred characters; anything PostgreSQL cannot even compare is simply not found.</summary>
     public static bool IsLookupable(string id) => id is { Length: > 0 and <= 256 } && !id.Contains('\0', StringComparison.Ordinal);
 
-    /// <summary>The tracked entity with this primary key, to change and then <see cref="SaveAsync"/>; null when there is none.</summary>
+    /// <summary>The tracked entity with this primary key, to change and then <see cref="UpdateAsync{T}"/>; null when there is none.</summary>
     public async Task<T?> FindAsync<T>(string id, CancellationToken cancellationToken)
         where T : class
         => IsLookupable(id) ? await db.Set<T>().FindAsync([id], cancellationToken) : null;
 
-    /// <summary>Inserts <paramref name="entity"/> (and whatever else the unit of work changed).</summary>
+    /// <summary>Inserts <paramref name="entity"/> (and saves whatever else the unit of work changed).</summary>
     public Task<ConfigChange> AddAsync<T>(T entity, CancellationToken cancellationToken)
         where T : class
     {
         ArgumentNullException.ThrowIfNull(entity);
         db.Add(entity);
-        return SaveAsync(cancellationToken);
+        return SaveAsync(entity, cancellationToken);
     }
 
-    /// <summary>Saves every added or changed configuration entity of the unit of work and writes each through.</summary>
-    public async Task<ConfigChange> SaveAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Saves the changes to <paramref name="entity"/> (tracked, from <see cref="FindAsync{T}"/>) and to
+    /// every other configuration entity of the unit of work, and writes each through. The entity is
+    /// written to the cache even when nothing of it changed, which repairs a cache that missed it.
+    /// </summary>
+    public Task<ConfigChange> UpdateAsync<T>(T entity, CancellationToken cancellationToken)
+        where T : class
+    {
+        ArgumentNullException.ThrowIfNull(entity);
+        return SaveAsync(entity, cancellationToken);
+    }
+
+    private async Task<ConfigChange> SaveAsync(object entity, CancellationToken cancellationToken)
     {
         var changed = db.ChangeTracker.Entries()
-            .Where(e => e.State is EntityState.Added or EntityState.Modified)
+            .Where(e => (e.State is EntityState.Added or EntityState.Modified) && !ReferenceEquals(e.Entity, entity))
             .Select(e => (e.Entity, Created: e.State == EntityState.Added))
+            .Prepend((entity, Created: db.Entry(entity).State == EntityState.Added))
             .ToList();
-        if (changed.Count == 0)
-        {
-            throw new InvalidOperationException("Nothing to save: add or change an entity first.");
-        }
-
-        var (kind, id) = Describe(changed[0].Entity);
+        var (kind, id) = Describe(entity);
         try
         {
             await db.SaveChangesAsync(cancellationToken);
@@ -67,11 +74,11 @@ public sealed partial class ConfigEntityStore(GatewayDbContext db, ConfigCacheWr
         }
 
         var outcome = ConfigChangeOutcome.Done;
-        foreach (var (entity, created) in changed)
+        foreach (var (changedEntity, created) in changed)
         {
-            var (entityKind, entityId) = Describe(entity);
-            LogSaved(logger, created ? "Created" : "Updated", entityKind, entityId);
-            if (!await TryWriteThroughAsync(entityKind, entityId, () => Upsert(entity)))
+            var (changedKind, changedId) = Describe(changedEntity);
+            LogSaved(logger, created ? "Created" : "Updated", changedKind, changedId);
+            if (!await TryWriteThroughAsync(changedKind, changedId, () => Upsert(changedEntity)))
             {
                 outcome = ConfigChangeOutcome.NotPropagated;
             }

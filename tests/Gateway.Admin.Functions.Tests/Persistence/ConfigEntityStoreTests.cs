@@ -48,7 +48,7 @@ public sealed class ConfigEntityStoreTests : IClassFixture<AdminApiFixture>
         var route = new Route { Id = Guid.NewGuid().ToString(), Name = "r", Path = "/store-" + Guid.NewGuid().ToString("n"), KeyIds = [key.KeyId] };
         scope.ServiceProvider.GetRequiredService<GatewayDbContext>().Routes.Add(route);
 
-        var change = await store.SaveAsync(CancellationToken.None);
+        var change = await store.UpdateAsync(tracked, CancellationToken.None);
 
         Assert.Equal(ConfigChangeOutcome.Done, change.Outcome);
         await using var db = _api.Database.CreateDbContext();
@@ -57,6 +57,24 @@ public sealed class ConfigEntityStoreTests : IClassFixture<AdminApiFixture>
         Assert.True(await db.Routes.AnyAsync(r => r.Id == route.Id));
         Assert.Contains("renamed-with-a-route", await CachedJsonAsync(ConfigEntityKind.Key, key.KeyId) ?? string.Empty, StringComparison.Ordinal);
         Assert.True(await CachedAsync(ConfigEntityKind.Route, route.Id));
+    }
+
+    [Fact]
+    public async Task Update_NothingChanged_StillWritesTheEntityThrough()
+    {
+        var key = NewKey(ApiKeyHash.Compute("store-unchanged-" + Guid.NewGuid()).ToHex());
+        Assert.True((await AddAsync(key)).IsDone);
+        await using (var redis = _api.CreateRedis())
+        {
+            await (await redis.GetDatabaseAsync()).HashDeleteAsync(redis.Key(ConfigCacheLayout.HashKey(ConfigEntityKind.Key)), key.KeyId);
+        }
+
+        await using var scope = _api.App.Services.CreateAsyncScope();
+        var store = scope.ServiceProvider.GetRequiredService<ConfigEntityStore>();
+        var change = await store.UpdateAsync((await store.FindAsync<ApiKey>(key.KeyId, CancellationToken.None))!, CancellationToken.None);
+
+        Assert.Equal(ConfigChangeOutcome.Done, change.Outcome);
+        Assert.True(await CachedAsync(ConfigEntityKind.Key, key.KeyId));
     }
 
     [Fact]
