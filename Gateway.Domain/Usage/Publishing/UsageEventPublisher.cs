@@ -303,22 +303,9 @@ public sealed partial class UsageEventPublisher : BackgroundService, IUsageEvent
                 return; // stopping: what the queue did not take stays in the store for the next start
             }
 
-            var chunk = _spill.ReadOldest(_options.MaxBatchSize);
-            if (chunk is null)
+            // After a failure, one chunk probes the queue; once it takes events, several go at once.
+            if (await SendSpilledAsync(delay > RetryInitialDelay ? 1 : _options.MaxConcurrentSends))
             {
-                continue;
-            }
-
-            if (chunk.Unreadable > 0)
-            {
-                var total = _metrics.Dropped(chunk.Unreadable, UsagePublisherMetrics.SpillUnreadable);
-                LogSpillUnreadable(_logger, chunk.Unreadable, chunk.SegmentPath, total);
-            }
-
-            if (chunk.Events.Count == 0 || await TrySendAsync(chunk.Events))
-            {
-                _spill.Commit(chunk);
-                Interlocked.Add(ref _sentFromSpill, chunk.Events.Count);
                 delay = RetryInitialDelay;
                 continue;
             }
@@ -331,6 +318,34 @@ public sealed partial class UsageEventPublisher : BackgroundService, IUsageEvent
             await _spillSignal.WaitAsync(delay); // wakes early when stopping
             delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, _options.RetryMaxDelay.Ticks));
         }
+    }
+
+    /// <summary>
+    /// Sends the oldest chunks of the spill store, up to <c>MaxConcurrentSends</c> at once, and
+    /// commits them oldest first as far as they all went; false when the queue did not take them all.
+    /// </summary>
+    private async Task<bool> SendSpilledAsync(int width)
+    {
+        var chunks = new List<UsageSpillChunk>(width);
+        for (var previous = default(UsageSpillChunk); chunks.Count < width && _spill.ReadOldest(_options.MaxBatchSize, previous) is { } chunk; previous = chunk)
+        {
+            chunks.Add(chunk);
+        }
+
+        var sent = await Task.WhenAll(chunks.Select(c => c.Events.Count == 0 ? Task.FromResult(true) : TrySendAsync(c.Events)));
+        for (var i = 0; i < chunks.Count && sent[i]; i++)
+        {
+            if (chunks[i].Unreadable > 0)
+            {
+                var total = _metrics.Dropped(chunks[i].Unreadable, UsagePublisherMetrics.SpillUnreadable);
+                LogSpillUnreadable(_logger, chunks[i].Unreadable, chunks[i].SegmentPath, total);
+            }
+
+            _spill.Commit(chunks[i]);
+            Interlocked.Add(ref _sentFromSpill, chunks[i].Events.Count);
+        }
+
+        return sent.All(static s => s);
     }
 
     [LoggerMessage(5000, LogLevel.Warning, "Usage event buffer full: dropped event {EventId} ({Total} usage events dropped since start)")]

@@ -42,7 +42,17 @@ internal sealed class UsageSpillStore(string root, long maxBytes) : IDisposable
     /// <summary>Events (lines) stored and not yet sent.</summary>
     public long PendingEvents => Interlocked.Read(ref _pendingEvents);
 
-    public bool IsEmpty => PendingEvents == 0;
+    /// <summary>No segment left: everything stored was sent.</summary>
+    public bool IsEmpty
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _segments.Count == 0;
+            }
+        }
+    }
 
     public long Bytes => Interlocked.Read(ref _bytes);
 
@@ -131,19 +141,35 @@ internal sealed class UsageSpillStore(string root, long maxBytes) : IDisposable
         }
     }
 
-    /// <summary>Up to <paramref name="maxEvents"/> of the oldest events, or null when the store is empty.</summary>
-    public UsageSpillChunk? ReadOldest(int maxEvents)
+    /// <summary>
+    /// Up to <paramref name="maxEvents"/> of the oldest events not yet committed, or those right after
+    /// <paramref name="after"/> (to send several chunks at once); null when there are none.
+    /// </summary>
+    public UsageSpillChunk? ReadOldest(int maxEvents, UsageSpillChunk? after = null)
     {
         Segment segment;
+        long offset;
         lock (_gate)
         {
-            if (_segments.Count == 0)
+            var index = after is null ? 0 : _segments.FindIndex(s => s.Path == after.SegmentPath);
+            if (index < 0 || index >= _segments.Count)
             {
                 return null;
             }
 
-            segment = _segments[0];
-            if (_active is not null && _segments.Count == 1)
+            offset = after is null ? _segments[0].Offset : after.EndOffset;
+            if (after is not null && offset >= _segments[index].Length)
+            {
+                if (++index >= _segments.Count)
+                {
+                    return null;
+                }
+
+                offset = _segments[index].Offset;
+            }
+
+            segment = _segments[index];
+            if (_active is not null && index == _segments.Count - 1)
             {
                 // Seal the segment being appended to: the next append starts a new one.
                 _active.Dispose();
@@ -151,7 +177,7 @@ internal sealed class UsageSpillStore(string root, long maxBytes) : IDisposable
             }
         }
 
-        return Read(segment, maxEvents);
+        return Read(segment, offset, maxEvents);
     }
 
     /// <summary>The chunk was sent: its events leave the store, and a fully sent segment is deleted.</summary>
@@ -166,7 +192,7 @@ internal sealed class UsageSpillStore(string root, long maxBytes) : IDisposable
                 return;
             }
 
-            segment.Offset = chunk.EndOffset;
+            segment.Offset = Math.Max(segment.Offset, chunk.EndOffset);
             _pendingEvents = Math.Max(0, _pendingEvents - chunk.Events.Count - chunk.Unreadable);
             if (segment.Offset >= segment.Length && !(_active is not null && segment == _segments[^1]))
             {
@@ -236,11 +262,10 @@ internal sealed class UsageSpillStore(string root, long maxBytes) : IDisposable
         Directory.Delete(folder, recursive: true);
     }
 
-    private static UsageSpillChunk Read(Segment segment, int maxEvents)
+    private static UsageSpillChunk Read(Segment segment, long offset, int maxEvents)
     {
         var events = new List<UsageEventMessage>();
         var unreadable = 0;
-        var offset = segment.Offset;
         var line = new ArrayBufferWriter<byte>();
         using var file = new FileStream(segment.Path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, bufferSize: 1 << 16);
         file.Seek(offset, SeekOrigin.Begin);
