@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Gateway.Domain.Usage.Transport;
 using Microsoft.Extensions.Options;
 
 namespace Gateway.Domain.Usage.Publishing;
@@ -42,7 +43,7 @@ public sealed class UsagePublisherOptions
     [Range(typeof(TimeSpan), "00:00:00", "00:05:00", ErrorMessage = "The setting UsagePublisher__ShutdownTimeout must be between 0 and 5 minutes.")]
     public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(15);
 
-    /// <summary>The spill store's folder on the instance's disk; empty: <c>{temp}/gateway-usage-spill</c>.</summary>
+    /// <summary>The spill store's folder on the instance's disk; empty: <c>{temp}/gateway-usage-spill/{UsageQueueName}</c>.</summary>
     public string SpillFolder { get; set; } = string.Empty;
 
     /// <summary>The spill store's size cap in bytes; past it new events are dropped, counted and logged.</summary>
@@ -51,7 +52,18 @@ public sealed class UsagePublisherOptions
 
     /// <summary>The folder the spill store uses: <see cref="SpillFolder"/> or its default.</summary>
     public string ResolvedSpillFolder
-        => string.IsNullOrWhiteSpace(SpillFolder) ? Path.Combine(Path.GetTempPath(), "gateway-usage-spill") : Path.GetFullPath(SpillFolder);
+        => string.IsNullOrWhiteSpace(SpillFolder) ? DefaultSpillFolder(null) : Path.GetFullPath(SpillFolder);
+
+    /// <summary>
+    /// One folder per queue name, so that a start only sends leftovers that were meant for its queue
+    /// (and test processes with their own queues never pick up each other's).
+    /// </summary>
+    public static string DefaultSpillFolder(string? queueName)
+    {
+        var name = string.IsNullOrWhiteSpace(queueName) ? UsageTransportOptions.DefaultQueueName : queueName.Trim();
+        var safe = string.Concat(name.Select(static c => char.IsAsciiLetterOrDigit(c) || c is '-' or '.' ? c : '_'));
+        return Path.Combine(Path.GetTempPath(), "gateway-usage-spill", safe);
+    }
 }
 
 [OptionsValidator]

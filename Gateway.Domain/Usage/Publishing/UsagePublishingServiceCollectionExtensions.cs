@@ -1,4 +1,5 @@
 using Gateway.Domain.Hosting;
+using Gateway.Domain.Usage.Transport;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -13,7 +14,8 @@ public static class UsagePublishingServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddGatewayUsagePublisher(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<UsagePublisherOptions>().Bind(configuration.GetSection(UsagePublisherOptions.Section)).ValidateOnStart();
+        services.AddOptions<UsagePublisherOptions>().Bind(configuration.GetSection(UsagePublisherOptions.Section)).ValidateOnStart()
+            .PostConfigure(o => o.SpillFolder = string.IsNullOrWhiteSpace(o.SpillFolder) ? UsagePublisherOptions.DefaultSpillFolder(configuration[UsageTransportOptions.QueueNameSetting]) : o.SpillFolder);
         services.AddSettingsValidator(UsagePublisherOptions.Section, new UsagePublisherOptionsValidator());
         services.AddMetrics();
         services.TryAddSingleton(TimeProvider.System);
