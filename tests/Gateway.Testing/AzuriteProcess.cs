@@ -1,14 +1,12 @@
-using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
+using System.Globalization;
 
 namespace Gateway.Testing;
 
 /// <summary>
-/// A private Azurite (blob and queue; table too, unused) on free loopback ports with its own data
-/// folder, for tests that need Storage to go down and come back. Never the shared Azurite: stopping
-/// this one stops only the process it started. Found at <c>GATEWAY_AZURITE</c>, else
-/// <c>tools/azurite/node_modules/.bin/azurite</c> (installed by <c>scripts/services.sh start</c>).
+/// A private Azurite (blob and queue) on free loopback ports with its own data folder, for tests that
+/// need Storage to go down and come back. Never the shared Azurite: stopping this one stops only the
+/// process it started. Found at <c>GATEWAY_AZURITE</c>, else <c>tools/azurite/node_modules/.bin/azurite</c>
+/// (installed by <c>scripts/services.sh start</c>).
 /// </summary>
 public sealed class AzuriteProcess : IAsyncDisposable
 {
@@ -19,7 +17,7 @@ public sealed class AzuriteProcess : IAsyncDisposable
     private readonly int _blobPort;
     private readonly int _queuePort;
     private readonly int _tablePort;
-    private Process? _process;
+    private System.Diagnostics.Process? _process;
 
     private AzuriteProcess(string dataFolder, int blobPort, int queuePort, int tablePort)
     {
@@ -41,7 +39,7 @@ public sealed class AzuriteProcess : IAsyncDisposable
     {
         var folder = Path.Combine(Path.GetTempPath(), "gateway-azurite-" + Guid.NewGuid().ToString("n"));
         Directory.CreateDirectory(folder);
-        var azurite = new AzuriteProcess(folder, FreePort(), FreePort(), FreePort());
+        var azurite = new AzuriteProcess(folder, LoopbackProcess.FreePort(), LoopbackProcess.FreePort(), LoopbackProcess.FreePort());
         await azurite.StartAgainAsync();
         return azurite;
     }
@@ -54,44 +52,17 @@ public sealed class AzuriteProcess : IAsyncDisposable
             return;
         }
 
-        var start = new ProcessStartInfo(FindExecutable())
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in new[]
-        {
+        string[] arguments =
+        [
             "--silent", "--skipApiVersionCheck", "--location", _dataFolder,
             "--blobHost", "127.0.0.1", "--blobPort", Port(_blobPort),
             "--queueHost", "127.0.0.1", "--queuePort", Port(_queuePort),
             "--tableHost", "127.0.0.1", "--tablePort", Port(_tablePort),
-        })
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        _process = Process.Start(start) ?? throw new InvalidOperationException("Azurite did not start.");
-        _process.OutputDataReceived += static (_, _) => { };
-        _process.ErrorDataReceived += static (_, _) => { };
-        _process.BeginOutputReadLine();
-        _process.BeginErrorReadLine();
-        var deadline = Stopwatch.StartNew();
-        while (!await ListensAsync(_queuePort) || !await ListensAsync(_blobPort))
-        {
-            if (_process.HasExited || deadline.Elapsed > TimeSpan.FromSeconds(60))
-            {
-                throw new InvalidOperationException($"Azurite did not listen on ports {_blobPort}/{_queuePort} (exited: {_process.HasExited}).");
-            }
-
-            await Task.Delay(100);
-        }
+        ];
+        _process = await LoopbackProcess.StartAsync(FindExecutable(), arguments, _queuePort, _blobPort);
     }
 
-    /// <summary>
-    /// Stops this Azurite (and only it): SIGTERM, so that it saves its data, then a kill if it has not
-    /// exited within 10 s. Its ports refuse connections until <see cref="StartAgainAsync"/>.
-    /// </summary>
+    /// <summary>Stops this Azurite (and only it) with SIGTERM, so that it saves its data. Its ports refuse connections until <see cref="StartAgainAsync"/>.</summary>
     public async Task StopAsync()
     {
         if (_process is null)
@@ -99,26 +70,7 @@ public sealed class AzuriteProcess : IAsyncDisposable
             return;
         }
 
-        if (!_process.HasExited && !OperatingSystem.IsWindows())
-        {
-            _ = SignalTerminate(_process.Id, 15);
-            using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-            try
-            {
-                await _process.WaitForExitAsync(patience.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                // Killed below.
-            }
-        }
-
-        if (!_process.HasExited)
-        {
-            _process.Kill(entireProcessTree: true);
-        }
-
-        await _process.WaitForExitAsync();
+        await LoopbackProcess.StopAsync(_process);
         _process.Dispose();
         _process = null;
     }
@@ -147,29 +99,5 @@ public sealed class AzuriteProcess : IAsyncDisposable
             ?? throw new InvalidOperationException("Azurite is not installed: run scripts/services.sh start (it installs tools/azurite) or set GATEWAY_AZURITE to the azurite executable.");
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    private static async Task<bool> ListensAsync(int port)
-    {
-        using var client = new TcpClient();
-        try
-        {
-            await client.ConnectAsync(IPAddress.Loopback, port);
-            return true;
-        }
-        catch (SocketException)
-        {
-            return false;
-        }
-    }
-
-    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill", SetLastError = true)]
-    private static extern int SignalTerminate(int pid, int signal);
-
-    private static string Port(int port) => port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+    private static string Port(int port) => port.ToString(CultureInfo.InvariantCulture);
 }
