@@ -81,6 +81,13 @@ public sealed partial class UsageEventPublisher : BackgroundService, IUsageEvent
             return;
         }
 
+        if (_stopping)
+        {
+            // After StopAsync the host no longer serves requests; an event still arriving is not kept.
+            LogPublishedAfterStop(_logger, message.EventId, _metrics.Dropped(1, UsagePublisherMetrics.Stopped));
+            return;
+        }
+
         var total = _metrics.Dropped(1, UsagePublisherMetrics.BufferFull);
         if ((total & (total - 1)) == 0)
         {
@@ -267,7 +274,9 @@ public sealed partial class UsageEventPublisher : BackgroundService, IUsageEvent
                 LogSpillFull(_logger, batch.Count - stored, _spill.Folder, _spill.Bytes, _spill.MaxBytes, total);
             }
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+#pragma warning disable CA1031 // Whatever the disk or the serializer throws, the events are counted and logged as dropped.
+        catch (Exception ex)
+#pragma warning restore CA1031
         {
             var total = _metrics.Dropped(batch.Count, UsagePublisherMetrics.SpillFailed);
             LogSpillFailed(_logger, batch.Count, _spill.Folder, total, ex);
@@ -374,6 +383,9 @@ public sealed partial class UsageEventPublisher : BackgroundService, IUsageEvent
 
     [LoggerMessage(5008, LogLevel.Warning, "Shutdown reached UsagePublisher__ShutdownTimeout ({Timeout}): the usage events not yet sent go to the spill store {Folder}")]
     private static partial void LogShutdownDeadline(ILogger logger, TimeSpan timeout, string folder);
+
+    [LoggerMessage(5010, LogLevel.Warning, "Usage event {EventId} was published after the publisher stopped: dropped ({Total} usage events dropped since start)")]
+    private static partial void LogPublishedAfterStop(ILogger logger, string eventId, long total);
 
     [LoggerMessage(5009, LogLevel.Error, "{Count} lines of the spill segment {Segment} are unreadable (torn by a crash); those usage events are lost ({Total} dropped since start)")]
     private static partial void LogSpillUnreadable(ILogger logger, int count, string segment, long total);

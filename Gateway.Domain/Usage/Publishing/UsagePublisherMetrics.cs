@@ -5,7 +5,7 @@ namespace Gateway.Domain.Usage.Publishing;
 /// <summary>
 /// The publisher's counters (meter <c>Gateway.Usage</c>): <c>gateway.usage.events_sent</c>,
 /// <c>gateway.usage.events_spilled</c>, <c>gateway.usage.events_dropped</c> (tagged with the
-/// <c>reason</c>: <c>buffer_full</c>, <c>spill_full</c>, <c>spill_failed</c>, <c>spill_unreadable</c>)
+/// <c>reason</c>: <c>buffer_full</c>, <c>spill_full</c>, <c>spill_failed</c>, <c>spill_unreadable</c>, <c>stopped</c>)
 /// and the gauge <c>gateway.usage.spill_pending</c>; the running totals are kept for logs and tests.
 /// </summary>
 internal sealed class UsagePublisherMetrics
@@ -14,6 +14,7 @@ internal sealed class UsagePublisherMetrics
     public const string SpillFull = "spill_full";
     public const string SpillFailed = "spill_failed";
     public const string SpillUnreadable = "spill_unreadable";
+    public const string Stopped = "stopped";
 
     private readonly Counter<long> _sent;
     private readonly Counter<long> _spilled;
