@@ -19,11 +19,12 @@ internal static class PublisherCrash
 {
     public static async Task RunAsync(int rate, int seconds)
     {
+        await using var azurite = await AzuriteProcess.StartAsync(); // private: the shared one's speed depends on everyone else
         foreach (var queueUp in new[] { true, false })
         {
             var spill = Path.Combine(Path.GetTempPath(), "gateway-bench-spill-" + Guid.NewGuid().ToString("n"));
             var queue = TestEnvironment.UniqueName("bench-kill-");
-            var storage = queueUp ? TestEnvironment.StorageConnectionString : UnreachableStorage();
+            var storage = queueUp ? azurite.ConnectionString : UsageTestEvents.UnreachableStorage();
             var run = Guid.NewGuid().ToString("n")[..8];
             var acknowledged = await RunChildAsync(storage, queue, spill, run, rate, seconds);
 
@@ -105,14 +106,5 @@ internal static class PublisherCrash
         await child.WaitForExitAsync();
         await reader;
         return Volatile.Read(ref acknowledged);
-    }
-
-    private static string UnreachableStorage()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-        return "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;"
-            + $"BlobEndpoint=http://127.0.0.1:{port}/devstoreaccount1;QueueEndpoint=http://127.0.0.1:{port}/devstoreaccount1;";
     }
 }

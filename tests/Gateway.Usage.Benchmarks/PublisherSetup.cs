@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using Azure.Storage.Queues;
 using Gateway.Domain.Usage;
@@ -28,21 +27,7 @@ internal static class PublisherSetup
             .BuildServiceProvider();
     }
 
-    public static UsageEventMessage Event(string run, long i) => new()
-    {
-        EventId = run + "-" + i.ToString("D8", CultureInfo.InvariantCulture),
-        CreatedAtUnixMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(),
-        KeyId = "bench-key-" + (i % 50).ToString(CultureInfo.InvariantCulture),
-        Tags = ["bench"],
-        Provider = "openai",
-        SettingId = "0b9e4c7e-6f0e-4a53-9a55-3c1f7c1d1a10",
-        Model = "gpt-4o-mini",
-        Path = "/api/providers/openai/v1/chat/completions",
-        Method = "POST",
-        Status = 200,
-        LatencyMs = 300,
-        Usage = new TokenUsage { PromptTokens = 1000, CompletionTokens = 200 },
-    };
+    public static UsageEventMessage Event(string run, long i) => Gateway.Testing.UsageTestEvents.Chat(run, i);
 
     /// <summary>Event ids on the queue (batch envelopes or single events), read without deleting.</summary>
     public static async Task<HashSet<string>> QueuedEventIdsAsync(string storage, string queue)

@@ -17,9 +17,12 @@ internal static class PublisherThroughput
 {
     public static async Task RunAsync(int events, int rate)
     {
+        // A private Azurite: the shared one's speed depends on everyone else's tests.
+        await using var azurite = await AzuriteProcess.StartAsync();
+        var storage = azurite.ConnectionString;
         var spill = Path.Combine(Path.GetTempPath(), "gateway-bench-spill-" + Guid.NewGuid().ToString("n"));
         var queue = TestEnvironment.UniqueName("bench-pub-");
-        await using (var services = PublisherSetup.Build(TestEnvironment.StorageConnectionString, queue, spill))
+        await using (var services = PublisherSetup.Build(storage, queue, spill))
         {
             var publisher = services.GetRequiredService<UsageEventPublisher>();
             await publisher.StartAsync(CancellationToken.None);
@@ -31,7 +34,7 @@ internal static class PublisherThroughput
             await services.GetRequiredService<UsageQueueClients>().Queue.DeleteIfExistsAsync();
         }
 
-        await using (var services = PublisherSetup.Build(TestEnvironment.StorageConnectionString, queue, spill))
+        await using (var services = PublisherSetup.Build(storage, queue, spill))
         {
             // The shape before batching: one Put Message per event.
             var clients = services.GetRequiredService<UsageQueueClients>();

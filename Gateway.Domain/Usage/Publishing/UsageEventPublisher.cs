@@ -307,9 +307,9 @@ public sealed partial class UsageEventPublisher : BackgroundService, IUsageEvent
                 continue;
             }
 
-            if (_abortSends.IsCancellationRequested)
+            if (_abortSends.IsCancellationRequested || (_stopping && Volatile.Read(ref _outage) == 1))
             {
-                return; // stopping: what the queue did not take stays in the store for the next start
+                return; // stopping past the deadline or with the queue down: the store keeps the events for the next start
             }
 
             // After a failure, one chunk probes the queue; once it takes events, several go at once.

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Globalization;
 using System.Text.Json;
 using Azure.Storage.Queues;
 using Gateway.Domain.Usage;
@@ -34,15 +33,6 @@ internal sealed class PublisherHarness : IAsyncDisposable
     public CapturedLogs Logs { get; }
 
     public string QueueName { get; }
-
-    /// <summary>A storage connection string whose endpoints refuse connections: the queue is down.</summary>
-    public static string UnreachableStorage()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-        return $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;BlobEndpoint=http://127.0.0.1:{port}/devstoreaccount1;QueueEndpoint=http://127.0.0.1:{port}/devstoreaccount1;";
-    }
 
     public static PublisherHarness Create(string storage, string spillFolder, Dictionary<string, string?>? settings = null, string? queueName = null)
     {
@@ -81,21 +71,7 @@ internal sealed class PublisherHarness : IAsyncDisposable
 
     public async ValueTask DisposeAsync() => await _services.DisposeAsync();
 
-    public static UsageEventMessage Event(string run, int i, int bodyChars = 0) => new()
-    {
-        EventId = run + "-" + i.ToString("D7", CultureInfo.InvariantCulture),
-        CreatedAtUnixMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(),
-        KeyId = "key-" + (i % 7).ToString(CultureInfo.InvariantCulture),
-        Tags = ["team-a"],
-        Provider = "openai",
-        Model = "gpt-4o-mini",
-        Path = "/api/providers/openai/v1/chat/completions",
-        Method = "POST",
-        Status = 200,
-        LatencyMs = 300,
-        Usage = new TokenUsage { PromptTokens = 1000, CompletionTokens = 200 },
-        RequestBody = bodyChars > 0 ? new string('x', bodyChars) : null,
-    };
+    public static UsageEventMessage Event(string run, int i, int bodyChars = 0) => UsageTestEvents.Chat(run, i, bodyChars);
 
     /// <summary>Every message on the queue, in dequeue order, decoded as the batch envelope with System.Text.Json.</summary>
     public static async Task<List<ReadMessage>> ReadQueueAsync(string storage, string queueName)

@@ -6,14 +6,14 @@ using Xunit.Abstractions;
 namespace Gateway.Domain.Tests.Usage.Publishing;
 
 /// <summary>The publisher against the shared Azurite: sustained throughput and a graceful stop that sends everything.</summary>
-public sealed class UsageEventPublisherTests(ITestOutputHelper output) : IAsyncLifetime
+public sealed class UsageEventPublisherTests(ITestOutputHelper output, PrivateAzurite storage) : IAsyncLifetime, IClassFixture<PrivateAzurite>
 {
     private readonly string _spill = Path.Combine(Path.GetTempPath(), "gateway-spill-test-" + Guid.NewGuid().ToString("n"));
     private PublisherHarness _harness = null!;
 
     public async Task InitializeAsync()
     {
-        _harness = PublisherHarness.Create(TestEnvironment.StorageConnectionString, _spill);
+        _harness = PublisherHarness.Create(storage.ConnectionString, _spill);
         await _harness.StartAsync();
     }
 
@@ -66,7 +66,7 @@ public sealed class UsageEventPublisherTests(ITestOutputHelper output) : IAsyncL
         Assert.Equal(0, publisher.DroppedCount);
         Assert.Equal(0, publisher.SpilledCount);
         Assert.True(total / elapsed.TotalSeconds > 1_000, $"{total / elapsed.TotalSeconds:F0} events/s");
-        var messages = await PublisherHarness.ReadQueueAsync(TestEnvironment.StorageConnectionString, _harness.QueueName);
+        var messages = await PublisherHarness.ReadQueueAsync(storage.ConnectionString, _harness.QueueName);
         Assert.Equal(total, messages.SelectMany(m => m.Events).Select(e => e.EventId).Distinct().Count());
         Assert.True(messages.Count < total / 50, $"{messages.Count} messages for {total} events");
     }
@@ -88,7 +88,7 @@ public sealed class UsageEventPublisherTests(ITestOutputHelper output) : IAsyncL
         Assert.Equal(0, _harness.Publisher.SpilledCount);
         Assert.Equal(0, PublisherHarness.SpillLines(_spill));
         Assert.DoesNotContain(_harness.Logs.Lines, l => l.Message.Contains("lost", StringComparison.Ordinal));
-        var messages = await PublisherHarness.ReadQueueAsync(TestEnvironment.StorageConnectionString, _harness.QueueName);
+        var messages = await PublisherHarness.ReadQueueAsync(storage.ConnectionString, _harness.QueueName);
         Assert.Equal(total, messages.SelectMany(m => m.Events).Select(e => e.EventId).Distinct().Count());
     }
 }

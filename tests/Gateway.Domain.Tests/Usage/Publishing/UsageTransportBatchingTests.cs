@@ -8,14 +8,14 @@ using Gateway.Testing.ServiceBus;
 namespace Gateway.Domain.Tests.Usage.Publishing;
 
 /// <summary>Many events per queue message, each message under its queue's budget and decodable as the envelope (real Azurite; fake Service Bus).</summary>
-public sealed class UsageTransportBatchingTests : IAsyncLifetime
+public sealed class UsageTransportBatchingTests(PrivateAzurite storage) : IAsyncLifetime, IClassFixture<PrivateAzurite>
 {
     private readonly string _spill = Path.Combine(Path.GetTempPath(), "gateway-spill-test-" + Guid.NewGuid().ToString("n"));
     private PublisherHarness _harness = null!;
 
     public Task InitializeAsync()
     {
-        _harness = PublisherHarness.Create(TestEnvironment.StorageConnectionString, _spill);
+        _harness = PublisherHarness.Create(storage.ConnectionString, _spill);
         return Task.CompletedTask;
     }
 
@@ -38,7 +38,7 @@ public sealed class UsageTransportBatchingTests : IAsyncLifetime
 
         await _harness.Transport.SendBatchAsync(events, CancellationToken.None);
 
-        var messages = await PublisherHarness.ReadQueueAsync(TestEnvironment.StorageConnectionString, _harness.QueueName);
+        var messages = await PublisherHarness.ReadQueueAsync(storage.ConnectionString, _harness.QueueName);
         var fewest = (int)Math.Ceiling(eventBytes / (double)UsageMessageCodec.StorageQueueMaxBodyBytes);
         Assert.InRange(messages.Count, fewest, fewest + 2);
         Assert.All(messages, m =>
@@ -63,7 +63,7 @@ public sealed class UsageTransportBatchingTests : IAsyncLifetime
 
         await _harness.Transport.SendBatchAsync(events, CancellationToken.None);
 
-        var messages = await PublisherHarness.ReadQueueAsync(TestEnvironment.StorageConnectionString, _harness.QueueName);
+        var messages = await PublisherHarness.ReadQueueAsync(storage.ConnectionString, _harness.QueueName);
         var message = Assert.Single(messages);
         Assert.Equal(21, message.Events.Count);
         Assert.InRange(message.JsonBytes, 1, UsageMessageCodec.StorageQueueMaxBodyBytes);
@@ -72,7 +72,7 @@ public sealed class UsageTransportBatchingTests : IAsyncLifetime
         Assert.Null(claimed.RequestBody);
         Assert.All(message.Events.Where(e => e != claimed), e => Assert.Null(e.ClaimCheck));
 
-        var blob = new BlobContainerClient(TestEnvironment.StorageConnectionString, claimed.ClaimCheck!.Container).GetBlobClient(claimed.ClaimCheck.Blob);
+        var blob = new BlobContainerClient(storage.ConnectionString, claimed.ClaimCheck!.Container).GetBlobClient(claimed.ClaimCheck.Blob);
         var whole = UsageMessageCodec.TryParse((await blob.DownloadContentAsync()).Value.Content.ToMemory().Span, out _)!;
         Assert.Equal(200_000, whole.RequestBody!.Length);
         Assert.Equal(claimed.ClaimCheck.Length, (await blob.GetPropertiesAsync()).Value.ContentLength);
@@ -84,7 +84,7 @@ public sealed class UsageTransportBatchingTests : IAsyncLifetime
         await using var serviceBus = await FakeServiceBusServer.StartAsync();
         var queue = TestEnvironment.UniqueName("sb-pub-");
         serviceBus.CreateQueue(queue);
-        await using var harness = PublisherHarness.Create(TestEnvironment.StorageConnectionString, _spill, new()
+        await using var harness = PublisherHarness.Create(storage.ConnectionString, _spill, new()
         {
             ["UsageTransport"] = "ServiceBus",
             ["UsageServiceBus"] = serviceBus.ConnectionString,
