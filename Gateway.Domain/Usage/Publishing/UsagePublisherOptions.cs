@@ -44,7 +44,7 @@ public sealed class UsagePublisherOptions
     public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(15);
 
     /// <summary>The spill store's folder on the instance's disk; empty: <c>{temp}/gateway-usage-spill/{UsageQueueName}</c>.</summary>
-    public string SpillFolder { get; set; } = string.Empty;
+    public string SpillFolder { get; set; } = DefaultSpillFolder(null);
 
     /// <summary>The spill store's size cap in bytes; past it new events are dropped, counted and logged.</summary>
     [Range(1_024, long.MaxValue, ErrorMessage = "The setting UsagePublisher__SpillMaxBytes must be at least 1024.")]

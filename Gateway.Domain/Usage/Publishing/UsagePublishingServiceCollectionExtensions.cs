@@ -15,7 +15,14 @@ public static class UsagePublishingServiceCollectionExtensions
     public static IServiceCollection AddGatewayUsagePublisher(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<UsagePublisherOptions>().Bind(configuration.GetSection(UsagePublisherOptions.Section)).ValidateOnStart()
-            .PostConfigure(o => o.SpillFolder = string.IsNullOrWhiteSpace(o.SpillFolder) ? UsagePublisherOptions.DefaultSpillFolder(configuration[UsageTransportOptions.QueueNameSetting]) : o.SpillFolder);
+            .PostConfigure(o =>
+            {
+                // Not set: one folder per queue name (see DefaultSpillFolder).
+                if (string.IsNullOrWhiteSpace(configuration[UsagePublisherOptions.Section + ":" + nameof(UsagePublisherOptions.SpillFolder)]))
+                {
+                    o.SpillFolder = UsagePublisherOptions.DefaultSpillFolder(configuration[UsageTransportOptions.QueueNameSetting]);
+                }
+            });
         services.AddSettingsValidator(UsagePublisherOptions.Section, new UsagePublisherOptionsValidator());
         services.AddMetrics();
         services.TryAddSingleton(TimeProvider.System);
