@@ -1,7 +1,7 @@
 using System.Text;
 using Gateway.Domain.Usage;
 
-namespace Gateway.Functions.Forwarding;
+namespace Gateway.Functions.Pipeline;
 
 /// <summary>Collects, across a response's chunks or stream events, the usage numbers and completion text.</summary>
 internal sealed class UsageRecorder
