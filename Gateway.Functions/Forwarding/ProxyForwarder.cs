@@ -22,6 +22,8 @@ internal sealed class ProxyForwarder(UpstreamClient upstream)
 {
     private const int MaxLoggedBodyBytes = 1 << 20;
 
+    private static readonly HttpRequestOptionsKey<ClientBodyStream> ClientBodyKey = new("gateway.client-body");
+
     /// <summary>1 request: the upstream request for <paramref name="uri"/>; the caller adds the credential.</summary>
     public static HttpRequestMessage CreateRequest(HttpContext context, Uri uri, ReadOnlyMemory<byte>? jsonBody)
     {
@@ -34,7 +36,9 @@ internal sealed class ProxyForwarder(UpstreamClient upstream)
         }
         else if (Pipeline.Steps.ReadBodyStep.HasBody(request))
         {
-            message.Content = new StreamContent(request.Body);
+            var clientBody = new ClientBodyStream(request.Body);
+            message.Options.Set(ClientBodyKey, clientBody);
+            message.Content = new StreamContent(clientBody);
             if (request.ContentLength is { } length)
             {
                 message.Content.Headers.ContentLength = length;
@@ -68,10 +72,6 @@ internal sealed class ProxyForwarder(UpstreamClient upstream)
             var response = await upstream.Invoker.SendAsync(message, timeouts.Token);
             return (response, ForwardResult.Ok);
         }
-        catch (Exception ex) when (RefusedRequestBody(ex) is { } refused)
-        {
-            return (null, new ForwardResult(ForwardError.RequestBodyRefused, ex, refused.StatusCode));
-        }
         catch (OperationCanceledException ex) when (clientAborted.IsCancellationRequested)
         {
             return (null, new ForwardResult(ForwardError.ClientGone, ex));
@@ -80,11 +80,18 @@ internal sealed class ProxyForwarder(UpstreamClient upstream)
         {
             return (null, new ForwardResult(ForwardError.HeadersTimeout, ex));
         }
+        catch (Exception) when (message.Content is StreamContent && ReadFailure(message) is { } failure)
+        {
+            return (null, new ForwardResult(ForwardError.RequestBodyRefused, failure, ClientBodyStream.StatusOf(failure)));
+        }
         catch (Exception ex) when (ex is HttpRequestException or IOException)
         {
             return (null, new ForwardResult(ForwardError.Unreachable, ex));
         }
     }
+
+    private static Exception? ReadFailure(HttpRequestMessage message)
+        => message.Options.TryGetValue(ClientBodyKey, out var body) ? body.ReadFailure : null;
 
     /// <summary>3 headers and 4 body. Once this starts, the response has started: errors cut or end the stream, never a status.</summary>
     public static async Task<ForwardResult> RelayAsync(HttpContext context, HttpResponseMessage response, RelayOptions relay, ForwardTimeouts timeouts, CancellationToken clientAborted)
@@ -148,19 +155,6 @@ internal sealed class ProxyForwarder(UpstreamClient upstream)
                 to[header.Key] = header.Value is string[] array ? array : [.. header.Value];
             }
         }
-    }
-
-    private static BadHttpRequestException? RefusedRequestBody(Exception? ex)
-    {
-        for (; ex is not null; ex = ex.InnerException)
-        {
-            if (ex is BadHttpRequestException bad)
-            {
-                return bad;
-            }
-        }
-
-        return null;
     }
 }
 

@@ -89,11 +89,11 @@ internal sealed class JsonRequestBody : IDisposable
                 }
             }
         }
-        catch (BadHttpRequestException ex)
+        catch (Exception ex) when ((ex is IOException or BadHttpRequestException) && !cancellationToken.IsCancellationRequested)
         {
             // Kestrel refused the body itself: a malformed chunk-size line (400) or above its per-request limit (413).
             ArrayPool<byte>.Shared.Return(buffer);
-            return new(null, ex.StatusCode == StatusCodes.Status413PayloadTooLarge
+            return new(null, Forwarding.ClientBodyStream.StatusOf(ex) == StatusCodes.Status413PayloadTooLarge
                 ? ProxyOutcome.TooLarge(maxBytes)
                 : ProxyOutcome.BadRequest("request body is malformed: " + ex.Message));
         }

@@ -15,6 +15,8 @@ internal sealed class ReadBodyStep(IOptions<ProxyOptions> options) : IProxyStep
     // The longest x-request-timeout honoured; also keeps the timer's range (CancelAfter takes at most ~49 days).
     private static readonly TimeSpan MaxRequestTimeout = TimeSpan.FromDays(1);
 
+    private const long OversizeDrainBytes = 64L << 20;
+
     public ValueTask<StepResult> RunAsync(ProxyContext context)
     {
         var request = context.Http.Request;
@@ -26,16 +28,21 @@ internal sealed class ReadBodyStep(IOptions<ProxyOptions> options) : IProxyStep
 
         var json = IsJson(request) && HasBody(request);
         var limit = json ? settings.MaxJsonBodyBytes : settings.MaxUploadBytes;
-        if (request.ContentLength > limit)
+        var bodySize = context.Http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } feature ? feature : null;
+        if (request.ContentLength is { } length && length > limit)
         {
+            // Answered before the body is read: let Kestrel drain a body modestly over the limit so
+            // that a client still sending sees the 413 rather than a reset connection.
+            if (bodySize is not null && length <= limit + OversizeDrainBytes)
+            {
+                bodySize.MaxRequestBodySize = length;
+            }
+
             return StepResult.EndTask(ProxyOutcome.TooLarge(limit));
         }
 
         // Kestrel's default (30,000,000 bytes) would cut bodies the proxy accepts; above this one it answers 413 itself.
-        if (context.Http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } bodySize)
-        {
-            bodySize.MaxRequestBodySize = limit;
-        }
+        bodySize?.MaxRequestBodySize = limit;
 
         return json ? ReadJsonAsync(context, limit) : StepResult.ContinueTask;
     }

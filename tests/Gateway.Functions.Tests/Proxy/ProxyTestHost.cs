@@ -15,7 +15,7 @@ namespace Gateway.Functions.Tests.Proxy;
 /// A running proxy on loopback in front of the fake provider, with real Redis (its own key
 /// prefix) and a recording queue transport behind the real publisher.
 /// </summary>
-public sealed class ProxyTestHost : IAsyncLifetime
+public sealed class ProxyTestHost : IAsyncLifetime, IAsyncDisposable
 {
     public const string UpstreamOpenAiKey = "sk-upstream-openai-0001";
     public static readonly string EncryptionKey = Convert.ToBase64String(Enumerable.Range(1, 32).Select(i => (byte)i).ToArray());
@@ -89,6 +89,8 @@ public sealed class ProxyTestHost : IAsyncLifetime
             services.AddSingleton<IUsageEventTransport>(transport);
         });
     }
+
+    ValueTask IAsyncDisposable.DisposeAsync() => new(DisposeAsync());
 
     public async Task DisposeAsync()
     {
