@@ -21,9 +21,14 @@ public sealed class ProxyTestHost : IAsyncLifetime, IAsyncDisposable
     public static readonly string EncryptionKey = Convert.ToBase64String(Enumerable.Range(1, 32).Select(i => (byte)i).ToArray());
 
     private readonly Dictionary<string, string?> _extraSettings;
+    private readonly Action<IServiceCollection>? _services;
     private GatewayAppFactory<Program>? _app;
 
-    public ProxyTestHost(Dictionary<string, string?>? extraSettings = null) => _extraSettings = extraSettings ?? [];
+    public ProxyTestHost(Dictionary<string, string?>? extraSettings = null, Action<IServiceCollection>? services = null)
+    {
+        _extraSettings = extraSettings ?? [];
+        _services = services;
+    }
 
     public FakeLlmServer Upstream { get; private set; } = null!;
 
@@ -61,7 +66,7 @@ public sealed class ProxyTestHost : IAsyncLifetime, IAsyncDisposable
             settings[name] = value;
         }
 
-        _app = CreateApp(settings, Events);
+        _app = CreateApp(settings, Events, _services);
         _ = _app.BaseAddress;
     }
 
@@ -69,7 +74,7 @@ public sealed class ProxyTestHost : IAsyncLifetime, IAsyncDisposable
     /// A proxy app with what every proxy needs in tests (Redis, an encryption key, a queue
     /// transport that records) under <paramref name="settings"/>, which win.
     /// </summary>
-    public static GatewayAppFactory<Program> CreateApp(IDictionary<string, string?> settings, RecordingUsageTransport? events = null)
+    public static GatewayAppFactory<Program> CreateApp(IDictionary<string, string?> settings, RecordingUsageTransport? events = null, Action<IServiceCollection>? configure = null)
     {
         var all = new Dictionary<string, string?>
         {
@@ -87,6 +92,7 @@ public sealed class ProxyTestHost : IAsyncLifetime, IAsyncDisposable
         {
             services.RemoveAll<IUsageEventTransport>();
             services.AddSingleton<IUsageEventTransport>(transport);
+            configure?.Invoke(services);
         });
     }
 
