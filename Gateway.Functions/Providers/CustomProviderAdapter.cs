@@ -63,9 +63,7 @@ internal sealed class CustomProviderAdapter : IProviderAdapter
     public bool CanForceUsageChunk(ProxyContext context) => false;
 
     public IUsageReader? CreateUsageReader(string? mediaType, UsageRecorder usage)
-        => mediaType is not null && (mediaType.EndsWith("json", StringComparison.OrdinalIgnoreCase) || mediaType == "text/event-stream")
-            ? new JsonUsageReader(usage)
-            : null;
+        => JsonUsageReader.For(mediaType, usage);
 
     private static string Normalize(string path) => path.Trim('/');
 

@@ -11,6 +11,12 @@ internal sealed class JsonUsageReader(UsageRecorder usage) : IUsageReader
 {
     private readonly JsonUsageTap _tap = new();
 
+    /// <summary>A reader for JSON and event-stream responses; none for other media (audio, files).</summary>
+    public static IUsageReader? For(string? mediaType, UsageRecorder usage)
+        => mediaType is not null && (mediaType.EndsWith("json", StringComparison.OrdinalIgnoreCase) || mediaType == "text/event-stream")
+            ? new JsonUsageReader(usage)
+            : null;
+
     public void ReadChunk(ReadOnlySpan<byte> chunk) => _tap.Append(chunk, isFinal: false);
 
     public void Complete()

@@ -67,9 +67,7 @@ internal abstract class ProviderAdapter(string name, ApiStyle style, ProviderRou
     public virtual bool CanForceUsageChunk(ProxyContext context) => false;
 
     public IUsageReader? CreateUsageReader(string? mediaType, UsageRecorder usage)
-        => mediaType is not null && (mediaType.EndsWith("json", StringComparison.OrdinalIgnoreCase) || mediaType == "text/event-stream")
-            ? new JsonUsageReader(usage)
-            : null;
+        => JsonUsageReader.For(mediaType, usage);
 
     /// <summary>The base URL when the setting does not override it; null when the setting lacks what it needs.</summary>
     protected abstract string? BaseUrl(ProviderSetting setting);
