@@ -13,8 +13,8 @@ builder.Services.AddGatewayRedis(builder.Configuration);
 builder.Services.AddGatewayConfigSnapshot(builder.Configuration);
 builder.AddGatewayForwarding();
 builder.AddProviderAdapters();
-builder.AddProxyPipeline();
 builder.AddUsagePublishing();
+builder.AddProxyPipeline();
 builder.AddProxyCors();
 
 var app = builder.Build();

@@ -15,7 +15,10 @@ internal static class PipelineServiceCollectionExtensions
         return services;
     }
 
-    /// <summary>Today's steps, the pipeline that runs them, and the graceful stop.</summary>
+    /// <summary>
+    /// Today's steps, the pipeline that runs them, and the graceful stop. Call after the usage
+    /// publisher is added: the stop marker must stop (reverse order) before the publisher flushes.
+    /// </summary>
     public static WebApplicationBuilder AddProxyPipeline(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
@@ -29,6 +32,7 @@ internal static class PipelineServiceCollectionExtensions
         services.AddProxyStep<UsageEventStep>(ProxyStepOrder.UsageEvent, alwaysRuns: true);
         services.AddSingleton<ProxyPipeline>();
         services.AddSingleton<ProxyShutdown>();
+        services.AddHostedService(static sp => sp.GetRequiredService<ProxyShutdown>());
 
         // In-flight requests get Proxy__ShutdownGrace (ProxyShutdown cuts them then); the host's
         // own timeout adds room for the stop of what runs after Kestrel (the usage flush).

@@ -66,14 +66,31 @@ public sealed class ProxyTestHost : IAsyncLifetime, IAsyncDisposable
             settings[name] = value;
         }
 
-        _app = CreateApp(settings, Events, _services);
-        _ = _app.BaseAddress;
+        _app = await StartAppAsync(settings, Events, _services);
     }
 
     /// <summary>
     /// A proxy app with what every proxy needs in tests (Redis, an encryption key, a queue
     /// transport that records) under <paramref name="settings"/>, which win.
     /// </summary>
+    /// <summary><see cref="CreateApp"/>, started, retrying WebApplicationFactory's port-setup race (see <see cref="GatewayApps"/>).</summary>
+    public static async Task<GatewayAppFactory<Program>> StartAppAsync(IDictionary<string, string?> settings, RecordingUsageTransport? events = null, Action<IServiceCollection>? configure = null)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var app = CreateApp(settings, events, configure);
+            try
+            {
+                _ = app.BaseAddress;
+                return app;
+            }
+            catch (Exception ex) when (attempt < 5 && ex is InvalidOperationException or ObjectDisposedException or IOException)
+            {
+                await app.DisposeAsync();
+            }
+        }
+    }
+
     public static GatewayAppFactory<Program> CreateApp(IDictionary<string, string?> settings, RecordingUsageTransport? events = null, Action<IServiceCollection>? configure = null)
     {
         var all = new Dictionary<string, string?>
