@@ -183,6 +183,33 @@ public sealed class ProxyAccessTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task EndUser_MatchedOnceInTheProxy_EventCarriesTheMatchedRowId()
+    {
+        var (key, raw) = await _host.AddKeyAsync(k => k.Tags = ["team-a"], await _host.AddSettingAsync());
+        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        var byTags = new User { Id = Guid.NewGuid().ToString(), UserId = "end-user-9", Tags = ["team-a", "eu"], CreatedAt = now, UpdatedAt = now };
+        var byKey = new User { Id = Guid.NewGuid().ToString(), UserId = "end-user-9", KeyIds = [key.KeyId], CreatedAt = now, UpdatedAt = now };
+        var writer = new Gateway.Domain.Config.ConfigCacheWriter(_host.Redis);
+        await writer.UpsertAsync(byTags);
+        await writer.UpsertAsync(byKey);
+        await _host.WaitUntilAsync(s => s.UsersById.ContainsKey(byTags.Id) && s.UsersById.ContainsKey(byKey.Id));
+
+        using (var response = await SendAsync(raw, Chat("gpt-4o", user: "end-user-9")))
+        {
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        using (var unmatched = await SendAsync(raw, Chat("gpt-4o", user: "nobody")))
+        {
+            Assert.Equal(HttpStatusCode.OK, unmatched.StatusCode);
+        }
+
+        // The user naming the key wins over the one matching by tags; no row → no id.
+        Assert.Equal(byKey.Id, (await _host.Events.WaitForAsync(e => e.UserId == "end-user-9")).EndUserId);
+        Assert.Null((await _host.Events.WaitForAsync(e => e.UserId == "nobody")).EndUserId);
+    }
+
+    [Fact]
     public async Task RevokedEndUser_Gets401()
     {
         var (key, raw) = await _host.AddKeyAsync(null, await _host.AddSettingAsync());

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Primitives;
 
-namespace Gateway.Functions.Forwarding;
+namespace Gateway.Functions.Pipeline.Steps;
 
 /// <summary>
 /// Finds the gateway key where each SDK puts it, in BricksLLM's order: <c>x-api-key</c>

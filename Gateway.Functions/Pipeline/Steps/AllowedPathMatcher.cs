@@ -1,6 +1,6 @@
 using Gateway.Domain.Keys;
 
-namespace Gateway.Functions.Forwarding;
+namespace Gateway.Functions.Pipeline.Steps;
 
 /// <summary>
 /// Matches a request against a key's <c>allowedPaths</c>. BricksLLM compares route templates

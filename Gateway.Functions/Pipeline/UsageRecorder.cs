@@ -1,7 +1,7 @@
 using System.Text;
 using Gateway.Domain.Usage;
 
-namespace Gateway.Functions.Forwarding;
+namespace Gateway.Functions.Pipeline;
 
 /// <summary>Collects, across a response's chunks or stream events, the usage numbers and completion text.</summary>
 internal sealed class UsageRecorder
@@ -9,7 +9,9 @@ internal sealed class UsageRecorder
     private const int MaxTextChars = 1 << 20;
     private readonly Dictionary<string, long> _numbers = new(StringComparer.Ordinal);
     private StringBuilder? _text;
+    private const string SecondsPath = "seconds";
     private double? _audioSeconds;
+    private long? _usageSeconds;
 
     public void Add(JsonUsageTap tap)
     {
@@ -20,6 +22,12 @@ internal sealed class UsageRecorder
 
         foreach (var (path, value) in tap.UsageNumbers)
         {
+            if (path == SecondsPath)
+            {
+                _usageSeconds = Math.Max(value, _usageSeconds ?? 0);
+                continue;
+            }
+
             _numbers[path] = Math.Max(value, _numbers.GetValueOrDefault(path));
         }
 
@@ -36,11 +44,11 @@ internal sealed class UsageRecorder
     // Transcriptions report audio length as usage {"type":"duration","seconds":N}, or as verbose_json's duration.
     public double? AudioSeconds
     {
-        get => _audioSeconds ?? (_numbers.TryGetValue("seconds", out var seconds) ? seconds : null);
+        get => _audioSeconds ?? _usageSeconds;
         private set => _audioSeconds = value;
     }
 
-    public TokenUsage? Usage => TokenUsage.FromUsageNumbers(_numbers.Where(n => n.Key != "seconds").ToDictionary());
+    public TokenUsage? Usage => TokenUsage.FromUsageNumbers(_numbers);
 
     public string? CompletionText => _text?.ToString();
 }

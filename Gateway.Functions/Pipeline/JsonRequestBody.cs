@@ -2,8 +2,9 @@ using System.Buffers;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Gateway.Functions.Providers;
 
-namespace Gateway.Functions.Forwarding;
+namespace Gateway.Functions.Pipeline;
 
 /// <summary>
 /// A JSON request body, read whole (bounded) because the proxy must know the model, whether the
@@ -31,6 +32,9 @@ internal sealed class JsonRequestBody : IDisposable
     /// <summary>The body has a <c>stream_options</c> member, and whether it is an object.</summary>
     private JsonValueKind _streamOptionsKind = JsonValueKind.Undefined;
 
+    /// <summary>The gateway inserted <c>stream_options.include_usage</c> (so the usage-only chunk is not the client's to see).</summary>
+    public bool UsageChunkRequested { get; private set; }
+
     /// <summary>The client itself asked for the usage chunk (<c>stream_options.include_usage: true</c>).</summary>
     public bool ClientAskedForUsage { get; private set; }
 
@@ -47,18 +51,14 @@ internal sealed class JsonRequestBody : IDisposable
     /// <summary>The end user: OpenAI-style <c>user</c>, or Anthropic's <c>metadata.user_id</c>.</summary>
     public string? User { get; private set; }
 
-    public enum ReadError
-    {
-        None,
-        TooLarge,
-        NotJson,
-    }
+    /// <summary>The body, or why it is refused (413 too large, 400 not a JSON object or a field the proxy reads is malformed).</summary>
+    public readonly record struct ReadResult(JsonRequestBody? Body, ProxyOutcome? Error);
 
-    public static async Task<(JsonRequestBody? Body, ReadError Error)> ReadAsync(HttpRequest request, long maxBytes, CancellationToken cancellationToken)
+    public static async Task<ReadResult> ReadAsync(HttpRequest request, long maxBytes, RequestFields fields, CancellationToken cancellationToken)
     {
         if (request.ContentLength > maxBytes)
         {
-            return (null, ReadError.TooLarge);
+            return new(null, ProxyOutcome.TooLarge(maxBytes));
         }
 
         var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Min(Math.Max(request.ContentLength ?? 16 * 1024, 1024), maxBytes) + 1);
@@ -69,12 +69,6 @@ internal sealed class JsonRequestBody : IDisposable
             {
                 if (length == buffer.Length)
                 {
-                    if (length > maxBytes)
-                    {
-                        ArrayPool<byte>.Shared.Return(buffer);
-                        return (null, ReadError.TooLarge);
-                    }
-
                     var bigger = ArrayPool<byte>.Shared.Rent((int)Math.Min((long)buffer.Length * 2, maxBytes + 1));
                     buffer.AsSpan(0, length).CopyTo(bigger);
                     ArrayPool<byte>.Shared.Return(buffer);
@@ -91,9 +85,17 @@ internal sealed class JsonRequestBody : IDisposable
                 if (length > maxBytes)
                 {
                     ArrayPool<byte>.Shared.Return(buffer);
-                    return (null, ReadError.TooLarge);
+                    return new(null, ProxyOutcome.TooLarge(maxBytes));
                 }
             }
+        }
+        catch (Exception ex) when ((ex is IOException or BadHttpRequestException) && !cancellationToken.IsCancellationRequested)
+        {
+            // Kestrel refused the body itself: a malformed chunk-size line (400) or above its per-request limit (413).
+            ArrayPool<byte>.Shared.Return(buffer);
+            return new(null, Forwarding.ClientBodyStream.StatusOf(ex) == StatusCodes.Status413PayloadTooLarge
+                ? ProxyOutcome.TooLarge(maxBytes)
+                : ProxyOutcome.BadRequest("request body is malformed: " + ex.Message));
         }
         catch
         {
@@ -102,13 +104,13 @@ internal sealed class JsonRequestBody : IDisposable
         }
 
         var body = new JsonRequestBody(buffer, length);
-        if (!body.Inspect())
+        if (body.Inspect(fields) is { } error)
         {
             body.Dispose();
-            return (null, ReadError.NotJson);
+            return new(null, error);
         }
 
-        return (body, ReadError.None);
+        return new(body, null);
     }
 
     /// <summary>
@@ -124,6 +126,7 @@ internal sealed class JsonRequestBody : IDisposable
 
         if (_streamOptionsKind == JsonValueKind.Object)
         {
+            UsageChunkRequested = true;
             // Rare: the client set other stream options. Merge through the DOM.
             var node = JsonNode.Parse(Bytes.Span)!.AsObject();
             node["stream_options"]!.AsObject()["include_usage"] = true;
@@ -136,6 +139,8 @@ internal sealed class JsonRequestBody : IDisposable
             // stream_options is there but not an object: leave the client's body as it is.
             return;
         }
+
+        UsageChunkRequested = true;
 
         // Common case: splice the member in right after the opening brace; the body stays byte-identical otherwise.
         var span = Bytes.Span;
@@ -151,6 +156,19 @@ internal sealed class JsonRequestBody : IDisposable
 
     /// <summary>The prompt as text, for counting tokens when the provider reports no usage.</summary>
     public string? PromptText()
+    {
+        try
+        {
+            return ReadPromptText();
+        }
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
+        {
+            // Invalid UTF-8 in a message: count nothing rather than fail the event.
+            return null;
+        }
+    }
+
+    private string? ReadPromptText()
     {
         using var document = JsonDocument.Parse(Bytes);
         var root = document.RootElement;
@@ -227,41 +245,132 @@ internal sealed class JsonRequestBody : IDisposable
         _length = bytes.Length;
     }
 
-    private bool Inspect()
+    // Every field is read defensively: a wrong type or invalid UTF-8 in a field the proxy reads is
+    // the client's error (400 naming the field), never an exception.
+    private ProxyOutcome? Inspect(RequestFields fields)
     {
+        JsonDocument document;
         try
         {
-            using var document = JsonDocument.Parse(Bytes);
-            var root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object)
-            {
-                return false;
-            }
-
-            Model = root.TryGetProperty("model", out var model) && model.ValueKind == JsonValueKind.String ? model.GetString() : null;
-            Stream = root.TryGetProperty("stream", out var stream) && stream.ValueKind == JsonValueKind.True;
-            _streamOptionsKind = root.TryGetProperty("stream_options", out var options) ? options.ValueKind : JsonValueKind.Undefined;
-            ClientAskedForUsage = options.ValueKind == JsonValueKind.Object
-                && options.TryGetProperty("include_usage", out var include) && include.ValueKind == JsonValueKind.True;
-            InputLength = root.TryGetProperty("input", out var input) && input.ValueKind == JsonValueKind.String ? input.GetString()!.Length : null;
-            ImageCount = root.TryGetProperty("n", out var n) && n.TryGetInt32(out var count) ? count : null;
-            ImageSize = root.TryGetProperty("size", out var size) && size.ValueKind == JsonValueKind.String ? size.GetString() : null;
-            ImageQuality = root.TryGetProperty("quality", out var quality) && quality.ValueKind == JsonValueKind.String ? quality.GetString() : null;
-            if (root.TryGetProperty("user", out var user) && user.ValueKind == JsonValueKind.String)
-            {
-                User = user.GetString();
-            }
-            else if (root.TryGetProperty("metadata", out var metadata) && metadata.ValueKind == JsonValueKind.Object
-                && metadata.TryGetProperty("user_id", out var userId) && userId.ValueKind == JsonValueKind.String)
-            {
-                User = userId.GetString();
-            }
-
-            return true;
+            document = JsonDocument.Parse(Bytes);
         }
         catch (JsonException)
         {
+            return ProxyOutcome.BadRequest("request body is not a JSON object");
+        }
+
+        using (document)
+        {
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                return ProxyOutcome.BadRequest("request body is not a JSON object");
+            }
+
+            if (!TryReadString(root, fields.Model, out var model, out var error))
+            {
+                return error;
+            }
+
+            Model = model;
+            if (Find(root, fields.Stream) is { } stream)
+            {
+                if (stream.ValueKind is not (JsonValueKind.True or JsonValueKind.False or JsonValueKind.Null))
+                {
+                    return FieldError(fields.Stream!, "must be a boolean");
+                }
+
+                Stream = stream.ValueKind == JsonValueKind.True;
+            }
+
+            foreach (var location in fields.User)
+            {
+                if (!TryReadString(root, location, out var user, out error))
+                {
+                    return error;
+                }
+
+                if (user is not null)
+                {
+                    User = user;
+                    break;
+                }
+            }
+
+            _streamOptionsKind = root.TryGetProperty("stream_options", out var options) ? options.ValueKind : JsonValueKind.Undefined;
+            ClientAskedForUsage = options.ValueKind == JsonValueKind.Object
+                && options.TryGetProperty("include_usage", out var include) && include.ValueKind == JsonValueKind.True;
+            if (root.TryGetProperty("n", out var n) && n.ValueKind != JsonValueKind.Null)
+            {
+                if (n.ValueKind != JsonValueKind.Number || !n.TryGetInt32(out var count))
+                {
+                    return FieldError("n", "must be an integer");
+                }
+
+                ImageCount = count;
+            }
+
+            if (!TryReadString(root, "input", out var input, out error, otherKindsAllowed: true)
+                || !TryReadString(root, "size", out var size, out error, otherKindsAllowed: true)
+                || !TryReadString(root, "quality", out var quality, out error, otherKindsAllowed: true))
+            {
+                return error;
+            }
+
+            InputLength = input?.Length;
+            ImageSize = size;
+            ImageQuality = quality;
+            return null;
+        }
+    }
+
+    private static bool TryReadString(JsonElement root, string? location, out string? value, out ProxyOutcome? error, bool otherKindsAllowed = false)
+    {
+        value = null;
+        error = null;
+        if (Find(root, location) is not { } element || element.ValueKind == JsonValueKind.Null)
+        {
+            return true;
+        }
+
+        if (element.ValueKind != JsonValueKind.String)
+        {
+            error = otherKindsAllowed ? null : FieldError(location!, "must be a string");
+            return otherKindsAllowed;
+        }
+
+        try
+        {
+            value = element.GetString();
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            // Invalid UTF-8 or a lone escaped surrogate: it could not be stored or matched.
+            error = FieldError(location!, "must be valid UTF-8 text");
             return false;
         }
     }
+
+    // A dotted location below the root object (metadata.user_id).
+    private static JsonElement? Find(JsonElement root, string? location)
+    {
+        if (location is null)
+        {
+            return null;
+        }
+
+        var current = root;
+        foreach (var range in location.AsSpan().Split('.'))
+        {
+            if (current.ValueKind != JsonValueKind.Object || !current.TryGetProperty(location.AsSpan()[range], out current))
+            {
+                return null;
+            }
+        }
+
+        return current;
+    }
+
+    private static ProxyOutcome FieldError(string field, string problem) => ProxyOutcome.BadRequest($"request body field '{field}' {problem}");
 }
