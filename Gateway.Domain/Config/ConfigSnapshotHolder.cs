@@ -8,8 +8,11 @@ public sealed class ConfigSnapshotHolder
     public ConfigSnapshot Current => Volatile.Read(ref _current);
 
     /// <summary>Whether a cache at <paramref name="stamp"/> is news for a copy at <paramref name="current"/>.</summary>
+    /// <remarks>A cache without a generation (written before generations existed, or Redis empty) compares by version only, and never replaces a copy that has a generation.</remarks>
     public static bool IsNewer(ConfigCacheStamp stamp, ConfigCacheStamp current)
-        => stamp.Generation is not null && (stamp.Generation != current.Generation || stamp.Version > current.Version);
+        => stamp.Generation is null
+            ? current.Generation is null && stamp.Version > current.Version
+            : stamp.Generation != current.Generation || stamp.Version > current.Version;
 
     /// <summary>
     /// Installs what was read from Redis at <paramref name="stamp"/>, unless the copy in place is

@@ -103,6 +103,8 @@ public sealed class ConfigGenerationTests
         Assert.True(ConfigSnapshotHolder.IsNewer(new(101, RebuiltA), current));
         Assert.False(ConfigSnapshotHolder.IsNewer(new(100, RebuiltA), current));
         Assert.False(ConfigSnapshotHolder.IsNewer(new(0, null), current));
+        Assert.False(ConfigSnapshotHolder.IsNewer(new(500, null), current));
+        Assert.True(ConfigSnapshotHolder.IsNewer(new(2, null), new(1, null)));
     }
 
     [Fact]
