@@ -49,6 +49,12 @@ public sealed class RedisConnection : IAsyncDisposable
         // heartbeat, so that reconnecting takes about a second at most.
         configuration.ReconnectRetryPolicy = new LinearRetry(500);
         configuration.HeartbeatInterval = TimeSpan.FromMilliseconds(500);
+
+        // Complete socket reads and writes on the .NET thread pool, not on StackExchange.Redis's own
+        // 10 dedicated threads: with a Redis round trip per proxied request, handing every completion
+        // to and from those threads was half of the proxy's CPU samples on one core, most of it
+        // futex waits and context switches (tests/Gateway.Benchmarks/README.md, profile).
+        configuration.SocketManager = SocketManager.ThreadPool;
         return configuration;
     }
 

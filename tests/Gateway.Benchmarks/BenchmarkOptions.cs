@@ -31,4 +31,4 @@ internal static class ProxyPaths
 }
 
 /// <summary>One contender's figures; CPU and memory are absent for the upstream measured directly.</summary>
-internal sealed record ContenderResult(string Name, double Throughput, double P50, double P99, double? CpuPercent, double TtfbP50, double TtfbP99, double? PeakRssMiB);
+internal sealed record ContenderResult(string Name, double Throughput, double P50, double P99, double? CpuPercent, double TtfbP50, double TtfbP99, double? PeakRssMiB, long Errors);

@@ -12,6 +12,7 @@ internal sealed class LoadGenerator : IDisposable
 
     private readonly HttpClient _client;
     private readonly Uri _path;
+    private long _errors;
 
     public LoadGenerator(Uri baseAddress, string path, string bearer, int maxConnections)
     {
@@ -24,7 +25,10 @@ internal sealed class LoadGenerator : IDisposable
         _path = new Uri(path, UriKind.Relative);
     }
 
-    /// <summary>Requests per second with <paramref name="concurrency"/> requests always in flight.</summary>
+    /// <summary>Answers other than 2xx so far (not counted in throughput or latency).</summary>
+    public long Errors => Interlocked.Read(ref _errors);
+
+    /// <summary>Successful requests per second with <paramref name="concurrency"/> requests always in flight.</summary>
     public async Task<double> ThroughputAsync(int concurrency, TimeSpan duration)
     {
         var watch = Stopwatch.StartNew();
@@ -33,8 +37,10 @@ internal sealed class LoadGenerator : IDisposable
         {
             while (watch.Elapsed < duration)
             {
-                await SendAsync(Body, firstByteOnly: false);
-                Interlocked.Increment(ref count);
+                if (await SendAsync(Body, firstByteOnly: false) is not null)
+                {
+                    Interlocked.Increment(ref count);
+                }
             }
         }));
         return count / watch.Elapsed.TotalSeconds;
@@ -59,7 +65,13 @@ internal sealed class LoadGenerator : IDisposable
                 await Task.Delay(wait);
             }
 
-            tasks.Add(Task.Run(async () => recorder.Add(await SendAsync(streaming ? StreamBody : Body, firstByteOnly: streaming))));
+            tasks.Add(Task.Run(async () =>
+            {
+                if (await SendAsync(streaming ? StreamBody : Body, firstByteOnly: streaming) is { } elapsed)
+                {
+                    recorder.Add(elapsed);
+                }
+            }));
         }
 
         await Task.WhenAll(tasks);
@@ -77,23 +89,27 @@ internal sealed class LoadGenerator : IDisposable
 
     public void Dispose() => _client.Dispose();
 
-    /// <summary>The whole exchange, or with <paramref name="firstByteOnly"/> the time to the first body byte (the rest is still read).</summary>
-    private async Task<TimeSpan> SendAsync(string body, bool firstByteOnly)
+    /// <summary>
+    /// The whole exchange, or with <paramref name="firstByteOnly"/> the time to the first body byte
+    /// (the rest is still read); null for an answer other than 2xx, which is counted.
+    /// </summary>
+    private async Task<TimeSpan?> SendAsync(string body, bool firstByteOnly)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, _path) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
         var watch = Stopwatch.StartNew();
         using var response = await _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
-        if (!response.IsSuccessStatusCode)
-        {
-            throw new InvalidOperationException($"{_client.BaseAddress}{_path} answered {(int)response.StatusCode}");
-        }
-
         await using var stream = await response.Content.ReadAsStreamAsync();
         var buffer = new byte[8192];
         var first = await stream.ReadAsync(buffer);
         var elapsed = watch.Elapsed;
         while (first > 0 && await stream.ReadAsync(buffer) > 0)
         {
+        }
+
+        if (!response.IsSuccessStatusCode)
+        {
+            Interlocked.Increment(ref _errors);
+            return null;
         }
 
         return firstByteOnly ? elapsed : watch.Elapsed;

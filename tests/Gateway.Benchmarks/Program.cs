@@ -72,26 +72,54 @@ async Task<ContenderResult> MeasureAsync(string name, Uri baseAddress, string pa
     var latency = await load.FixedRateAsync(options.Rate, TimeSpan.FromSeconds(options.Seconds), streaming: false);
     var cpu = process is null ? (double?)null : (process.CpuTime() - cpuBefore!.Value) / clock.Elapsed * 100;
     var ttfb = await load.FixedRateAsync(options.Rate, TimeSpan.FromSeconds(options.Seconds), streaming: true);
-    return new ContenderResult(name, throughput, latency.Percentile(50), latency.Percentile(99), cpu, ttfb.Percentile(50), ttfb.Percentile(99), process?.PeakMemoryMiB());
+    return new ContenderResult(name, throughput, latency.Percentile(50), latency.Percentile(99), cpu, ttfb.Percentile(50), ttfb.Percentile(99), process?.PeakMemoryMiB(), load.Errors + closed.Errors);
 }
 
 async Task TraceAsync(ContenderProcess gateway, string rawKey, int seconds)
 {
+    // CPU samples of the gateway only (collect-linux: perf_events, needs root); where that is not
+    // possible, sampled thread stacks (wall time, idle threads included).
     var output = Path.Combine(Path.GetTempPath(), $"gateway-{DateTime.UtcNow:yyyyMMddHHmmss}.nettrace");
-    var tool = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".dotnet", "tools", "dotnet-trace");
-    var start = new ProcessStartInfo(File.Exists(tool) ? tool : "dotnet-trace")
+    var duration = TimeSpan.FromSeconds(seconds).ToString(@"dd\:hh\:mm\:ss", CultureInfo.InvariantCulture);
+    var pid = gateway.Pid.ToString(CultureInfo.InvariantCulture);
+    if (!await TraceWithAsync(["collect-linux", "-p", pid, "--profile", "cpu-sampling", "--duration", duration, "-o", output])
+        && !await TraceWithAsync(["collect", "-p", pid, "--profile", "dotnet-sampled-thread-time", "--duration", duration, "-o", output]))
     {
-        ArgumentList = { "collect", "-p", gateway.Pid.ToString(CultureInfo.InvariantCulture), "--profile", "dotnet-sampled-thread-time", "--duration", TimeSpan.FromSeconds(seconds).ToString(@"dd\:hh\:mm\:ss", CultureInfo.InvariantCulture), "-o", output },
-        RedirectStandardOutput = true,
-    };
-    Console.WriteLine($"tracing the gateway (pid {gateway.Pid}) for {seconds} s under {options.Concurrency}-connection load...");
-    using var trace = Process.Start(start) ?? throw new InvalidOperationException("dotnet-trace did not start (dotnet tool install -g dotnet-trace)");
-    _ = trace.StandardOutput.ReadToEndAsync();
-    using var load = new LoadGenerator(gateway.BaseAddress, ProxyPaths.Chat, rawKey, options.Concurrency);
-    var loading = load.ThroughputAsync(options.Concurrency, TimeSpan.FromSeconds(seconds + 3));
-    await trace.WaitForExitAsync();
-    await loading;
-    Console.WriteLine($"trace: {output} (dotnet-trace report {output} topN -n 40 --inclusive)");
+        Console.WriteLine("dotnet-trace failed (dotnet tool install -g dotnet-trace)");
+        return;
+    }
+
+    Console.WriteLine($"trace: {output} (dotnet-trace report {output} topN -n 40)");
+
+    async Task<bool> TraceWithAsync(string[] arguments)
+    {
+        var tool = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".dotnet", "tools", "dotnet-trace");
+        var start = new ProcessStartInfo(File.Exists(tool) ? tool : "dotnet-trace") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        Console.WriteLine($"tracing the gateway (pid {pid}) for {seconds} s under {options.Concurrency}-connection load: dotnet-trace {arguments[0]}...");
+        using var trace = Process.Start(start);
+        if (trace is null)
+        {
+            return false;
+        }
+
+        var stdout = trace.StandardOutput.ReadToEndAsync();
+        var stderr = trace.StandardError.ReadToEndAsync();
+        using var load = new LoadGenerator(gateway.BaseAddress, ProxyPaths.Chat, rawKey, options.Concurrency);
+        var loading = load.ThroughputAsync(options.Concurrency, TimeSpan.FromSeconds(seconds + 5));
+        await trace.WaitForExitAsync();
+        await loading;
+        if (trace.ExitCode != 0)
+        {
+            Console.WriteLine($"dotnet-trace {arguments[0]} exited {trace.ExitCode}: {(await stdout + await stderr).Trim()}");
+        }
+
+        return trace.ExitCode == 0 && File.Exists(output);
+    }
 }
 
 static async Task<(Dictionary<string, string> Environment, string RawKey)> ConfigureGatewayAsync(string upstreamUrl)

@@ -19,6 +19,7 @@ internal static class Report
         Row($"proxy CPU at {options.Rate} req/s (% of one core)", null, yarp.CpuPercent, gateway.CpuPercent, "0", Ratio(gateway.CpuPercent!.Value, yarp.CpuPercent!.Value), "≤ 1.25×", gateway.CpuPercent <= 1.25 * yarp.CpuPercent);
         Row($"streaming TTFB p50 at {options.Rate} req/s (ms)", direct.TtfbP50, yarp.TtfbP50, gateway.TtfbP50, "0.00", Delta(gateway.TtfbP50, yarp.TtfbP50), "≤ +0.5 ms", gateway.TtfbP50 <= yarp.TtfbP50 + 0.5);
         Row($"streaming TTFB p99 at {options.Rate} req/s (ms)", direct.TtfbP99, yarp.TtfbP99, gateway.TtfbP99, "0.00", Delta(gateway.TtfbP99, yarp.TtfbP99), string.Empty, null);
+        Row("answers other than 2xx (all phases)", direct.Errors, yarp.Errors, gateway.Errors, "0", string.Empty, "0", gateway.Errors == 0);
         Row("peak RSS, VmHWM (MiB)", null, yarp.PeakRssMiB, gateway.PeakRssMiB, "0", Ratio(gateway.PeakRssMiB!.Value, yarp.PeakRssMiB!.Value), "≤ 150 MiB", gateway.PeakRssMiB <= 150);
     }
 
