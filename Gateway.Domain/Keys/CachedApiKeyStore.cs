@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
+using System.Text.Json;
 using Gateway.Domain.Config;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -107,6 +108,11 @@ public sealed class CachedApiKeyStore : IApiKeyStore, IDisposable
             {
                 ours.SetResult(await FetchAsync(hash, snapshot));
             }
+            catch (Exception ex)
+            {
+                // Whoever awaits this lookup sees the same failure instead of waiting forever.
+                ours.SetException(ex);
+            }
             finally
             {
                 _inFlight.TryRemove(new KeyValuePair<ApiKeyHash, Task<Remembered?>>(hash, ours.Task));
@@ -148,7 +154,7 @@ public sealed class CachedApiKeyStore : IApiKeyStore, IDisposable
             Remember(hash, remembered, now);
             return remembered;
         }
-        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        catch (Exception ex) when (ex is RedisException or TimeoutException or JsonException)
         {
             Count("failed");
             KeyLookupLog.LookupFailed(_logger, ex);
