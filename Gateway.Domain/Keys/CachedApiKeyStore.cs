@@ -24,7 +24,7 @@ namespace Gateway.Domain.Keys;
 /// A found key comes with a snapshot holding it and its settings; end users and custom providers
 /// come from the copy (a user written in the same second arrives with the reload).
 /// </remarks>
-public sealed class CachedApiKeyStore : IApiKeyStore, IDisposable
+internal sealed class CachedApiKeyStore : IApiKeyStore, IDisposable
 {
     /// <summary>
     /// A key found in Redis but not yet in the copy is served from here at most this long before it
