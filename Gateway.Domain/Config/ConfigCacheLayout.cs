@@ -16,6 +16,12 @@ namespace Gateway.Domain.Config;
 internal static class ConfigCacheLayout
 {
     public const string VersionKey = "config:version";
+
+    /// <summary>The generation of <see cref="VersionKey"/>: see <see cref="ConfigCacheStamp"/>.</summary>
+    public const string GenerationKey = "config:generation";
+
+    /// <summary>Key hash (lowercase hex) → key id: how a proxy finds a key it does not hold yet.</summary>
+    public const string KeyHashIndex = "config:key-hashes";
     public const string Channel = "config:changed";
 
     public static string HashKey(ConfigEntityKind kind) => kind switch

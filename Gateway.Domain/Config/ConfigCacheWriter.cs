@@ -16,79 +16,100 @@ namespace Gateway.Domain.Config;
 /// </summary>
 public sealed class ConfigCacheWriter(RedisConnection redis)
 {
-    public Task UpsertAsync(ApiKey key) => UpsertAsync(ConfigEntityKind.Key, key.KeyId, JsonSerializer.Serialize(key, ConfigCacheLayout.KeyJson));
-
-    public Task UpsertAsync(ProviderSetting setting) => UpsertAsync(ConfigEntityKind.ProviderSetting, setting.Id, JsonSerializer.Serialize(setting, ConfigCacheLayout.SettingJson));
-
-    public Task UpsertAsync(CustomProvider provider) => UpsertAsync(ConfigEntityKind.CustomProvider, provider.Id, JsonSerializer.Serialize(provider, ConfigCacheLayout.CustomProviderJson));
-
-    public Task UpsertAsync(Route route) => UpsertAsync(ConfigEntityKind.Route, route.Id, JsonSerializer.Serialize(route, ConfigCacheLayout.RouteJson));
-
-    public Task UpsertAsync(User user) => UpsertAsync(ConfigEntityKind.User, user.Id, JsonSerializer.Serialize(user, ConfigCacheLayout.UserJson));
-
-    public async Task RemoveAsync(ConfigEntityKind kind, string id)
+    public Task UpsertAsync(ApiKey key)
     {
-        var db = await redis.GetDatabaseAsync();
-        var tx = db.CreateTransaction();
-        _ = tx.HashDeleteAsync(redis.Key(ConfigCacheLayout.HashKey(kind)), id);
-        var version = tx.StringIncrementAsync(redis.Key(ConfigCacheLayout.VersionKey));
-        await tx.ExecuteAsync();
-        await PublishAsync(new ConfigInvalidation(await version, kind, id));
+        ArgumentNullException.ThrowIfNull(key);
+        return WriteRowAsync(ConfigEntityKind.Key, key.KeyId, JsonSerializer.Serialize(key, ConfigCacheLayout.KeyJson), key.KeyHash);
     }
 
-    /// <summary>Replaces the whole cache with <paramref name="data"/>, atomically for readers.</summary>
+    public Task UpsertAsync(ProviderSetting setting) => WriteRowAsync(ConfigEntityKind.ProviderSetting, setting.Id, JsonSerializer.Serialize(setting, ConfigCacheLayout.SettingJson));
+
+    public Task UpsertAsync(CustomProvider provider) => WriteRowAsync(ConfigEntityKind.CustomProvider, provider.Id, JsonSerializer.Serialize(provider, ConfigCacheLayout.CustomProviderJson));
+
+    public Task UpsertAsync(Route route) => WriteRowAsync(ConfigEntityKind.Route, route.Id, JsonSerializer.Serialize(route, ConfigCacheLayout.RouteJson));
+
+    public Task UpsertAsync(User user) => WriteRowAsync(ConfigEntityKind.User, user.Id, JsonSerializer.Serialize(user, ConfigCacheLayout.UserJson));
+
+    /// <summary>
+    /// Removes a row. A removed key's hash index entry stays until the next rebuild; lookups
+    /// check that the row it points at exists and carries that hash.
+    /// </summary>
+    public Task RemoveAsync(ConfigEntityKind kind, string id) => WriteRowAsync(kind, id, json: null);
+
+    /// <summary>Replaces the whole cache with <paramref name="data"/>, atomically for readers, as a new complete generation.</summary>
     public async Task<long> RebuildAsync(ConfigData data)
     {
         ArgumentNullException.ThrowIfNull(data);
         var db = await redis.GetDatabaseAsync();
         var staging = Guid.NewGuid().ToString("n");
-        var staged = new List<(ConfigEntityKind Kind, RedisKey Temp, bool Empty)>();
-        var temps = new List<RedisKey>();
+        var staged = new List<(RedisKey Live, RedisKey Temp, bool Empty)>();
         try
         {
             foreach (var kind in ConfigCacheLayout.Kinds)
             {
-                var temp = redis.Key($"{ConfigCacheLayout.HashKey(kind)}:staging:{staging}");
-                temps.Add(temp);
-                var empty = true;
-                foreach (var chunk in ConfigCacheLayout.Rows(data, kind).Chunk(500))
-                {
-                    await db.HashSetAsync(temp, [.. chunk.Select(r => new HashEntry(r.Id, r.Json))]);
-                    empty = false;
-                }
-
-                staged.Add((kind, temp, empty));
+                var rows = ConfigCacheLayout.Rows(data, kind).Select(static r => new HashEntry(r.Id, r.Json));
+                staged.Add(await StageAsync(db, ConfigCacheLayout.HashKey(kind), staging, rows));
             }
 
-            // Swap every hash in one MULTI so that a proxy never reads half an old and half a new cache.
+            var hashes = data.Keys.Where(static k => ApiKeyHash.TryParseHex(k.KeyHash, out _)).Select(static k => new HashEntry(k.KeyHash.ToLowerInvariant(), k.KeyId));
+            staged.Add(await StageAsync(db, ConfigCacheLayout.KeyHashIndex, staging, hashes));
+
+            // Swap every hash in one MULTI so that a proxy never reads half an old and half a new
+            // cache; a new generation tells proxies to take this copy whole, whatever its version.
+            var generation = ConfigCacheStamp.NewRebuiltGeneration();
             var tx = db.CreateTransaction();
-            foreach (var (kind, temp, empty) in staged)
+            foreach (var (live, temp, empty) in staged)
             {
-                var live = redis.Key(ConfigCacheLayout.HashKey(kind));
                 _ = empty ? tx.KeyDeleteAsync(live) : tx.KeyRenameAsync(temp, live);
             }
 
+            _ = tx.StringSetAsync(redis.Key(ConfigCacheLayout.GenerationKey), generation);
             var version = tx.StringIncrementAsync(redis.Key(ConfigCacheLayout.VersionKey));
             await tx.ExecuteAsync();
             var newVersion = await version;
-            await PublishAsync(new ConfigInvalidation(newVersion));
+            await PublishAsync(new ConfigInvalidation(newVersion, Generation: generation));
             return newVersion;
         }
         finally
         {
             // Renamed hashes are gone already; this clears what a failed rebuild staged.
-            await db.KeyDeleteAsync([.. temps]);
+            await db.KeyDeleteAsync([.. staged.Select(static s => s.Temp)]);
         }
     }
 
-    private async Task UpsertAsync(ConfigEntityKind kind, string id, string json)
+    private async Task<(RedisKey Live, RedisKey Temp, bool Empty)> StageAsync(IDatabase db, string name, string staging, IEnumerable<HashEntry> rows)
+    {
+        var temp = redis.Key($"{name}:staging:{staging}");
+        var empty = true;
+        foreach (var chunk in rows.Chunk(500))
+        {
+            await db.HashSetAsync(temp, chunk);
+            empty = false;
+        }
+
+        return (redis.Key(name), temp, empty);
+    }
+
+    // json: the row, or null to remove it. keyHash: for a key, indexed so that proxies can find a key they do not hold yet.
+    private async Task WriteRowAsync(ConfigEntityKind kind, string id, string? json, string? keyHash = null)
     {
         var db = await redis.GetDatabaseAsync();
         var tx = db.CreateTransaction();
-        _ = tx.HashSetAsync(redis.Key(ConfigCacheLayout.HashKey(kind)), id, json);
+        var hash = redis.Key(ConfigCacheLayout.HashKey(kind));
+        _ = json is null ? tx.HashDeleteAsync(hash, id) : tx.HashSetAsync(hash, id, json);
+        if (keyHash is not null && ApiKeyHash.TryParseHex(keyHash, out _))
+        {
+            _ = tx.HashSetAsync(redis.Key(ConfigCacheLayout.KeyHashIndex), keyHash.ToLowerInvariant(), id);
+        }
+
+        // Redis lost its data (or was never rebuilt): this write starts a partial generation that
+        // proxies holding a complete copy lay over it instead of taking whole.
+        var generationKey = redis.Key(ConfigCacheLayout.GenerationKey);
+        _ = tx.StringSetAsync(generationKey, ConfigCacheStamp.NewWrittenGeneration(), when: When.NotExists);
         var version = tx.StringIncrementAsync(redis.Key(ConfigCacheLayout.VersionKey));
+        var generation = tx.StringGetAsync(generationKey);
         await tx.ExecuteAsync();
-        await PublishAsync(new ConfigInvalidation(await version, kind, id));
+        await PublishAsync(new ConfigInvalidation(await version, kind, id, await generation));
     }
 
     private async Task PublishAsync(ConfigInvalidation message)

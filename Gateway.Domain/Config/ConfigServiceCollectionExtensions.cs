@@ -25,7 +25,10 @@ public static class ConfigServiceCollectionExtensions
         services.TryAddSingleton<ConfigSnapshotHolder>();
         services.TryAddSingleton<ConfigCacheReader>();
         services.TryAddSingleton<ConfigSyncService>();
-        services.TryAddSingleton<IApiKeyStore, SnapshotApiKeyStore>();
+        services.AddOptions<KeyLookupOptions>().Bind(configuration.GetSection(KeyLookupOptions.Section)).ValidateOnStart();
+        services.AddSettingsValidator(KeyLookupOptions.Section, new KeyLookupOptionsValidator());
+        services.AddMetrics();
+        services.TryAddSingleton<IApiKeyStore, CachedApiKeyStore>();
         services.AddHostedService(sp => sp.GetRequiredService<ConfigSyncService>());
         return services;
     }

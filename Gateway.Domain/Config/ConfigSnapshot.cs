@@ -12,9 +12,10 @@ namespace Gateway.Domain.Config;
 /// </summary>
 public sealed class ConfigSnapshot
 {
-    private ConfigSnapshot(long version, ConfigData data)
+    private ConfigSnapshot(ConfigCacheStamp stamp, bool complete, ConfigData data)
     {
-        Version = version;
+        Stamp = stamp;
+        Complete = complete;
         Data = data;
         KeysById = data.Keys.ToFrozenDictionary(k => k.KeyId, StringComparer.Ordinal);
         var byHash = new Dictionary<ApiKeyHash, ApiKey>();
@@ -35,10 +36,19 @@ public sealed class ConfigSnapshot
             .ToFrozenDictionary(g => g.Key, g => (IReadOnlyList<User>)[.. g], StringComparer.Ordinal);
     }
 
-    public static ConfigSnapshot Empty { get; } = new(0, ConfigData.Empty);
+    public static ConfigSnapshot Empty { get; } = new(default, complete: false, ConfigData.Empty);
 
     /// <summary>The Redis config cache version this copy was read at; 0 before the first load.</summary>
-    public long Version { get; }
+    public long Version => Stamp.Version;
+
+    /// <summary>The version and generation of the Redis config cache this copy was read at.</summary>
+    public ConfigCacheStamp Stamp { get; }
+
+    /// <summary>
+    /// Whether this copy holds every row: read from a rebuilt generation, or a partial generation
+    /// laid over such a copy (see <see cref="ConfigSnapshotHolder.Apply"/>).
+    /// </summary>
+    public bool Complete { get; }
 
     public ConfigData Data { get; }
 
@@ -58,9 +68,49 @@ public sealed class ConfigSnapshot
     /// <summary>By the id clients send; several users can share one, told apart by their tags.</summary>
     public FrozenDictionary<string, IReadOnlyList<User>> UsersByUserId { get; }
 
-    public static ConfigSnapshot Create(long version, ConfigData data)
+    public static ConfigSnapshot Create(long version, ConfigData data) => Create(new ConfigCacheStamp(version, null), data);
+
+    public static ConfigSnapshot Create(ConfigCacheStamp stamp, ConfigData data) => Create(stamp, stamp.Complete, data);
+
+    public static ConfigSnapshot Create(ConfigCacheStamp stamp, bool complete, ConfigData data)
     {
         ArgumentNullException.ThrowIfNull(data);
-        return new ConfigSnapshot(version, data);
+        return new ConfigSnapshot(stamp, complete, data);
+    }
+
+    /// <summary>
+    /// This copy with <paramref name="overlay"/>'s rows in place of those with the same id, and
+    /// every other row kept: how a complete copy takes the rows written onto a Redis that lost
+    /// its data, until a rebuild brings the whole set back.
+    /// </summary>
+    public ConfigSnapshot Overlay(ConfigCacheStamp stamp, ConfigData overlay)
+    {
+        ArgumentNullException.ThrowIfNull(overlay);
+        var data = new ConfigData(
+            Merge(Data.Keys, overlay.Keys, static k => k.KeyId),
+            Merge(Data.ProviderSettings, overlay.ProviderSettings, static s => s.Id),
+            Merge(Data.CustomProviders, overlay.CustomProviders, static p => p.Id),
+            Merge(Data.Routes, overlay.Routes, static r => r.Id),
+            Merge(Data.Users, overlay.Users, static u => u.Id));
+        return new ConfigSnapshot(stamp, Complete, data);
+    }
+
+    /// <summary>This copy, at the same stamp, with <paramref name="key"/> and <paramref name="settings"/> added or replaced.</summary>
+    public ConfigSnapshot WithKey(ApiKey key, IReadOnlyList<ProviderSetting> settings)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        ArgumentNullException.ThrowIfNull(settings);
+        return Overlay(Stamp, new ConfigData([key], settings, [], [], []));
+    }
+
+    private static IReadOnlyList<T> Merge<T>(IReadOnlyList<T> rows, IReadOnlyList<T> overlay, Func<T, string> id)
+    {
+        if (overlay.Count == 0)
+        {
+            return rows;
+        }
+
+        var replaced = overlay.Select(id).ToHashSet(StringComparer.Ordinal);
+        return [.. rows.Where(r => !replaced.Contains(id(r))), .. overlay];
     }
 }

@@ -46,19 +46,23 @@ public sealed class ConfigSyncService(
     /// <summary>Reads the whole cache and installs it; returns the installed version.</summary>
     public async Task<long> ReloadAsync()
     {
-        var (version, data) = await reader.ReadAsync();
-        if (version == 0)
+        var (stamp, data) = await reader.ReadAsync();
+        if (stamp.Generation is null)
         {
             ConfigLog.CacheEmpty(logger);
         }
 
-        if (holder.TryReplace(ConfigSnapshot.Create(version, data)))
+        if (holder.Apply(stamp, data))
         {
-            ConfigLog.Loaded(logger, version, data.Keys.Count, data.ProviderSettings.Count, data.CustomProviders.Count, data.Routes.Count, data.Users.Count);
+            var current = holder.Current;
+            ConfigLog.Loaded(logger, current.Version, current.Data.Keys.Count, current.Data.ProviderSettings.Count, current.Data.CustomProviders.Count, current.Data.Routes.Count, current.Data.Users.Count);
         }
 
         return holder.Current.Version;
     }
+
+    /// <summary>Asks for a reload soon (coalesced with any pending one): the copy is known to be behind.</summary>
+    public void RequestReload() => _reloadRequests.Writer.TryWrite(true);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -73,12 +77,12 @@ public sealed class ConfigSyncService(
             try
             {
                 await TrySubscribeAsync();
-                if (requested || await reader.GetVersionAsync() != holder.Current.Version)
+                if (requested || ConfigSnapshotHolder.IsNewer(await reader.GetStampAsync(), holder.Current.Stamp))
                 {
                     await ReloadAsync();
                 }
             }
-            catch (RedisException ex)
+            catch (Exception ex) when (ex is RedisException or TimeoutException)
             {
                 ConfigLog.LoadFailed(logger, holder.Current.Version, ex);
             }
@@ -125,9 +129,9 @@ public sealed class ConfigSyncService(
             ConfigLog.MalformedInvalidation(logger);
         }
 
-        if (invalidation is null || invalidation.Version > holder.Current.Version)
+        if (invalidation?.Generation is null || ConfigSnapshotHolder.IsNewer(new ConfigCacheStamp(invalidation.Version, invalidation.Generation), holder.Current.Stamp))
         {
-            _reloadRequests.Writer.TryWrite(true);
+            RequestReload();
         }
     }
 }

@@ -1,3 +1,4 @@
+using Gateway.Domain.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -10,6 +11,9 @@ public static class LimitsServiceCollectionExtensions
     {
         services.AddMetrics();
         services.TryAddSingleton(TimeProvider.System);
+        services.AddOptions<LimitsRedisOptions>().BindConfiguration(LimitsRedisOptions.Section).ValidateOnStart();
+        services.AddSettingsValidator(LimitsRedisOptions.Section, new LimitsRedisOptionsValidator());
+        services.TryAddSingleton<RedisLimitGuard>();
         services.TryAddSingleton<LocalRateLimiter>();
         services.TryAddSingleton<RedisLimiter>();
         return services;

@@ -1,6 +1,8 @@
 using System.Diagnostics.Metrics;
 using Gateway.Domain.Redis;
 using Microsoft.Extensions.Logging;
+using Polly;
+using Polly.CircuitBreaker;
 using StackExchange.Redis;
 
 namespace Gateway.Domain.Limits;
@@ -11,7 +13,7 @@ namespace Gateway.Domain.Limits;
 /// limit L, any number of concurrent requests on any number of instances admits exactly L per
 /// window, and a rejected request consumes nothing.
 /// </summary>
-public sealed class RedisLimiter(RedisConnection redis, LocalRateLimiter local, TimeProvider time, IMeterFactory meters, ILogger<RedisLimiter> logger)
+public sealed class RedisLimiter(RedisConnection redis, LocalRateLimiter local, TimeProvider time, IMeterFactory meters, ILogger<RedisLimiter> logger, RedisLimitGuard? guard = null)
 {
     // KEYS[i]: a counter. ARGV: per key, (kind, limit, expireAt): kind 1 = rate (admit while
     // count + 1 <= limit, then INCR), kind 2 = spend (admit while spent < limit, read only).
@@ -35,6 +37,8 @@ public sealed class RedisLimiter(RedisConnection redis, LocalRateLimiter local, 
         end
         return 0
         """;
+
+    private readonly RedisLimitGuard _guard = guard ?? RedisLimitGuard.CreateDefault(time);
 
     private readonly Counter<long> _redisFailures = meters.Create("Gateway.Limits").CreateCounter<long>("gateway.limits.redis_unavailable", description: "Limit checks made while Redis was unreachable, by outcome");
 
@@ -63,7 +67,6 @@ public sealed class RedisLimiter(RedisConnection redis, LocalRateLimiter local, 
 
         try
         {
-            var db = await redis.GetDatabaseAsync();
             var keys = new RedisKey[checks.Count];
             var args = new RedisValue[checks.Count * 3];
             for (var i = 0; i < checks.Count; i++)
@@ -74,14 +77,25 @@ public sealed class RedisLimiter(RedisConnection redis, LocalRateLimiter local, 
                 args[(i * 3) + 2] = checks[i].WindowEnd?.ToUnixTimeSeconds() ?? 0;
             }
 
-            var result = (long)await db.ScriptEvaluateAsync(Script, keys, args).WaitAsync(cancellationToken);
+            var result = (long)await _guard.ExecuteAsync(EvaluateAsync, (redis, keys, args), cancellationToken);
             return result == 0 ? LimitDecision.Allowed : Reject(checks[(int)result - 1], now);
         }
-        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        catch (Exception ex) when (ex is RedisException or TimeoutException or ExecutionRejectedException)
         {
-            LimitsLog.RedisUnavailable(logger, ex);
+            // While the breaker is open every check is rejected at once; it logged the outage when it opened.
+            if (ex is not BrokenCircuitException)
+            {
+                LimitsLog.RedisUnavailable(logger, ex);
+            }
+
             return Fallback(checks, now);
         }
+    }
+
+    private static async ValueTask<RedisResult> EvaluateAsync((RedisConnection Redis, RedisKey[] Keys, RedisValue[] Args) call, CancellationToken cancellationToken)
+    {
+        var db = await call.Redis.GetDatabaseAsync();
+        return await db.ScriptEvaluateAsync(Script, call.Keys, call.Args).WaitAsync(cancellationToken);
     }
 
     private LimitDecision Fallback(List<Check> checks, DateTimeOffset now)

@@ -16,9 +16,7 @@ public sealed class RedisConnection : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(options);
         KeyPrefix = options.Value.KeyPrefix;
-        var configuration = ConfigurationOptions.Parse(options.Value.ConnectionString);
-        configuration.AbortOnConnectFail = false;
-        _multiplexer = new Lazy<Task<ConnectionMultiplexer>>(() => ConnectionMultiplexer.ConnectAsync(configuration));
+        _multiplexer = new Lazy<Task<ConnectionMultiplexer>>(() => ConnectionMultiplexer.ConnectAsync(CreateConfiguration(options.Value.ConnectionString)));
     }
 
     public string KeyPrefix { get; }
@@ -30,6 +28,35 @@ public sealed class RedisConnection : IAsyncDisposable
     public RedisKey Key(string name) => KeyPrefix + name;
 
     public RedisChannel Channel(string name) => RedisChannel.Literal(KeyPrefix + name);
+
+    /// <summary>
+    /// The connection string's settings, plus what makes an outage cheap and short. Timeouts
+    /// (connectTimeout, syncTimeout, asyncTimeout) stay as the connection string says; the limits
+    /// call has its own, shorter one (<c>Limits__RedisTimeout</c>).
+    /// </summary>
+    internal static ConfigurationOptions CreateConfiguration(string connectionString)
+    {
+        var configuration = ConfigurationOptions.Parse(connectionString);
+        configuration.AbortOnConnectFail = false;
+
+        // While disconnected, fail commands at once instead of queueing them until the timeout:
+        // a request must not wait 5 s for a Redis that is down, and a queued limit script must not
+        // run (and count) after its request was already answered by the fallback.
+        configuration.BacklogPolicy = BacklogPolicy.FailFast;
+
+        // The default (exponential from connectTimeout / 2, up to 10 s) can leave a proxy off Redis
+        // for many seconds after Redis is back; retry every half second, checked on a 500 ms
+        // heartbeat, so that reconnecting takes about a second at most.
+        configuration.ReconnectRetryPolicy = new LinearRetry(500);
+        configuration.HeartbeatInterval = TimeSpan.FromMilliseconds(500);
+
+        // Complete socket reads and writes on the .NET thread pool, not on StackExchange.Redis's own
+        // 10 dedicated threads: with a Redis round trip per proxied request, handing every completion
+        // to and from those threads was half of the proxy's CPU samples on one core, most of it
+        // futex waits and context switches (tests/Gateway.Benchmarks/README.md, profile).
+        configuration.SocketManager = SocketManager.ThreadPool;
+        return configuration;
+    }
 
     public async ValueTask DisposeAsync()
     {

@@ -13,7 +13,7 @@ internal sealed class RedisHealthCheck(RedisConnection redis) : IHealthCheck
             await db.PingAsync().WaitAsync(cancellationToken);
             return HealthCheckResult.Healthy();
         }
-        catch (RedisException)
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
             return HealthCheckResult.Unhealthy("Redis is not reachable");
         }

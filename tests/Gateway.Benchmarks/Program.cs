@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net.Http.Headers;
-using System.Text;
 using Gateway.Benchmarks;
 using Gateway.Domain.Config;
 using Gateway.Domain.Providers;
@@ -9,139 +7,146 @@ using Gateway.Testing;
 using Gateway.Testing.FakeLlm;
 using Microsoft.Extensions.Options;
 
-// Proxy benchmark: drives the gateway and, in the same run, the fake provider directly, and
-// reports throughput at fixed concurrency, latency at a fixed rate, the latency the gateway adds,
-// streaming time-to-first-byte overhead and the proxy's peak memory. Auth, rate limiting (one
-// Redis script per request) and usage-event publishing are all on.
-//
-//   dotnet build Gateway.Functions -c Release && dotnet run -c Release --project tests/Gateway.Benchmarks -- [seconds] [rate] [concurrency]
-var seconds = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 10;
-var rate = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 500;
-var concurrency = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 32;
+// Proxy benchmark: the upstream directly, a bare YARP reverse proxy and the gateway (auth, a rate
+// and a spend limit on the key so that the Redis script runs on every request, usage events to
+// Azurite), side by side in one run. Each proxy is its own Release process pinned to core 0; this
+// process (load generator and fake upstream) pins itself to core 1. See README.md for the command.
+if (args.Length == 3 && args[0] == BareYarp.Argument)
+{
+    await BareYarp.RunAsync(int.Parse(args[1], CultureInfo.InvariantCulture), args[2]);
+    return;
+}
+
+var options = BenchmarkOptions.Parse(args);
+if (OperatingSystem.IsLinux() && Environment.ProcessorCount >= 2)
+{
+    Process.GetCurrentProcess().ProcessorAffinity = 1 << 1;
+}
+
+#if DEBUG
+Console.Error.WriteLine("warning: a Debug build of the load generator; run with -c Release");
+#endif
 
 await using var upstream = await FakeLlmServer.StartAsync();
-var prefix = RedisTestConnection.NewPrefix();
-await using var redis = RedisTestConnection.Create(prefix);
-var encryptionKey = Convert.ToBase64String(Enumerable.Range(1, 32).Select(i => (byte)i).ToArray());
-var protector = new CredentialProtector(Options.Create(new EncryptionOptions { Key = encryptionKey }));
-var setting = TestData.NewSetting();
-setting.EncryptedSecrets = protector.Protect(new Dictionary<string, string> { ["apikey"] = "sk-bench" });
-var (key, rawKey) = TestData.NewKey("bench", setting.Id);
-key.Limits.RateLimitOverTime = 100_000_000;
-key.Limits.RateLimitUnit = "d";
-var writer = new ConfigCacheWriter(redis);
-await writer.UpsertAsync(setting);
-await writer.UpsertAsync(key);
+var upstreamUrl = upstream.BaseUrl.ToString().TrimEnd('/');
+var gatewayEnvironment = await ConfigureGatewayAsync(upstreamUrl);
+var yarpDll = typeof(BareYarp).Assembly.Location;
+var gatewayDll = RepoPaths.Combine("Gateway.Functions", "bin", "Release", "net10.0", "Gateway.Functions.dll");
 
-var queue = "bench-usage-" + Guid.NewGuid().ToString("n")[..8];
-await using var proxy = await ProxyProcess.StartAsync(new Dictionary<string, string>
+Console.WriteLine($"{options.Seconds} s per phase, {options.Rate} req/s fixed rate, {options.Concurrency} connections; proxies on core 0, load and upstream on core 1");
+var results = new List<ContenderResult>
 {
-    ["ConnectionStrings__Redis"] = TestEnvironment.RedisConnectionString,
-    ["Redis__KeyPrefix"] = prefix,
-    ["Encryption__Key"] = encryptionKey,
-    ["Providers__OpenAI__BaseUrl"] = upstream.BaseUrl.ToString().TrimEnd('/'),
-    ["UsageQueueStorage"] = TestEnvironment.StorageConnectionString,
-    ["UsageQueueName"] = queue,
-});
+    await MeasureAsync("upstream direct", upstream.BaseUrl, "/v1/chat/completions", "sk-direct", process: null),
+};
 
-using var gatewayClient = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 1024 }) { BaseAddress = proxy.BaseAddress };
-gatewayClient.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", rawKey);
-using var directClient = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 1024 }) { BaseAddress = upstream.BaseUrl };
-directClient.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "sk-direct");
-const string Body = """{"model":"gpt-4o-mini","messages":[{"role":"user","content":"Say hello in five words"}]}""";
-const string StreamBody = """{"model":"gpt-4o-mini","stream":true,"messages":[{"role":"user","content":"Say hello in five words"}]}""";
-var gatewayPath = "/api/providers/openai/v1/chat/completions";
-var directPath = "/v1/chat/completions";
-
-async Task<TimeSpan> SendAsync(HttpClient client, string path, string body, bool firstByteOnly = false)
+var yarpPort = ContenderProcess.FreePort();
+await using (var yarp = await ContenderProcess.StartAsync("yarp", yarpDll, [BareYarp.Argument, yarpPort.ToString(CultureInfo.InvariantCulture), upstreamUrl], new Dictionary<string, string>(), yarpPort))
 {
-    using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
-    var watch = Stopwatch.StartNew();
-    using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
-    await using var stream = await response.Content.ReadAsStreamAsync();
-    var buffer = new byte[8192];
-    if (firstByteOnly)
-    {
-        _ = await stream.ReadAsync(buffer);
-        var ttfb = watch.Elapsed;
-        while (await stream.ReadAsync(buffer) > 0)
-        {
-        }
-
-        return ttfb;
-    }
-
-    while (await stream.ReadAsync(buffer) > 0)
-    {
-    }
-
-    if (!response.IsSuccessStatusCode)
-    {
-        throw new InvalidOperationException($"{path} answered {(int)response.StatusCode}");
-    }
-
-    return watch.Elapsed;
+    results.Add(await MeasureAsync("bare YARP", yarp.BaseAddress, ProxyPaths.Chat, "sk-direct", yarp));
 }
 
-async Task<double> ThroughputAsync(HttpClient client, string path)
+var gatewayPort = ContenderProcess.FreePort();
+gatewayEnvironment.Environment["Ports__Proxy"] = gatewayPort.ToString(CultureInfo.InvariantCulture);
+await using (var gateway = await ContenderProcess.StartAsync("gateway", gatewayDll, [], gatewayEnvironment.Environment, gatewayPort))
 {
-    var stop = Stopwatch.StartNew();
-    var count = 0L;
-    await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async _ =>
+    results.Add(await MeasureAsync("gateway", gateway.BaseAddress, ProxyPaths.Chat, gatewayEnvironment.RawKey, gateway));
+    if (options.TraceSeconds > 0)
     {
-        while (stop.Elapsed < TimeSpan.FromSeconds(seconds))
-        {
-            await SendAsync(client, path, Body);
-            Interlocked.Increment(ref count);
-        }
-    }));
-    return count / stop.Elapsed.TotalSeconds;
+        await TraceAsync(gateway, gatewayEnvironment.RawKey, options.TraceSeconds);
+    }
 }
 
-async Task<LatencyRecorder> FixedRateAsync(HttpClient client, string path, string body, bool firstByteOnly)
+Report.Print(results, options);
+
+async Task<ContenderResult> MeasureAsync(string name, Uri baseAddress, string path, string bearer, ContenderProcess? process)
 {
-    // Open loop: requests start on schedule whether or not earlier ones finished.
-    var recorder = new LatencyRecorder();
-    var total = rate * seconds;
-    var interval = TimeSpan.FromSeconds(1.0 / rate);
-    var tasks = new List<Task>(total);
+    Console.WriteLine($"measuring {name}...");
+    using var load = new LoadGenerator(baseAddress, path, bearer, maxConnections: 4096);
+    using var closed = new LoadGenerator(baseAddress, path, bearer, maxConnections: options.Concurrency);
+    await load.WarmUpAsync(200);
+    _ = await closed.ThroughputAsync(options.Concurrency, TimeSpan.FromSeconds(2));
+
+    var throughput = await closed.ThroughputAsync(options.Concurrency, TimeSpan.FromSeconds(options.Seconds));
+    var cpuBefore = process?.CpuTime();
     var clock = Stopwatch.StartNew();
-    for (var i = 0; i < total; i++)
-    {
-        var due = interval * i;
-        var wait = due - clock.Elapsed;
-        if (wait > TimeSpan.FromMilliseconds(1))
-        {
-            await Task.Delay(wait);
-        }
+    var latency = await load.FixedRateAsync(options.Rate, TimeSpan.FromSeconds(options.Seconds), streaming: false);
+    var cpu = process is null ? (double?)null : (process.CpuTime() - cpuBefore!.Value) / clock.Elapsed * 100;
+    var ttfb = await load.FixedRateAsync(options.Rate, TimeSpan.FromSeconds(options.Seconds), streaming: true);
+    return new ContenderResult(name, throughput, latency.Percentile(50), latency.Percentile(99), cpu, ttfb.Percentile(50), ttfb.Percentile(99), process?.PeakMemoryMiB(), load.Errors + closed.Errors);
+}
 
-        tasks.Add(Task.Run(async () => recorder.Add(await SendAsync(client, path, body, firstByteOnly))));
+async Task TraceAsync(ContenderProcess gateway, string rawKey, int seconds)
+{
+    // CPU samples of the gateway only (collect-linux: perf_events, needs root); where that is not
+    // possible, sampled thread stacks (wall time, idle threads included).
+    var output = Path.Combine(Path.GetTempPath(), $"gateway-{DateTime.UtcNow:yyyyMMddHHmmss}.nettrace");
+    var duration = TimeSpan.FromSeconds(seconds).ToString(@"dd\:hh\:mm\:ss", CultureInfo.InvariantCulture);
+    var pid = gateway.Pid.ToString(CultureInfo.InvariantCulture);
+    if (!await TraceWithAsync(["collect-linux", "-p", pid, "--profile", "cpu-sampling", "--duration", duration, "-o", output])
+        && !await TraceWithAsync(["collect", "-p", pid, "--profile", "dotnet-sampled-thread-time", "--duration", duration, "-o", output]))
+    {
+        Console.WriteLine("dotnet-trace failed (dotnet tool install -g dotnet-trace)");
+        return;
     }
 
-    await Task.WhenAll(tasks);
-    return recorder;
+    Console.WriteLine($"trace: {output} (dotnet-trace report {output} topN -n 40)");
+
+    async Task<bool> TraceWithAsync(string[] arguments)
+    {
+        var tool = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".dotnet", "tools", "dotnet-trace");
+        var start = new ProcessStartInfo(File.Exists(tool) ? tool : "dotnet-trace") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        Console.WriteLine($"tracing the gateway (pid {pid}) for {seconds} s under {options.Concurrency}-connection load: dotnet-trace {arguments[0]}...");
+        using var trace = Process.Start(start);
+        if (trace is null)
+        {
+            return false;
+        }
+
+        var stdout = trace.StandardOutput.ReadToEndAsync();
+        var stderr = trace.StandardError.ReadToEndAsync();
+        using var load = new LoadGenerator(gateway.BaseAddress, ProxyPaths.Chat, rawKey, options.Concurrency);
+        var loading = load.ThroughputAsync(options.Concurrency, TimeSpan.FromSeconds(seconds + 5));
+        await trace.WaitForExitAsync();
+        await loading;
+        if (trace.ExitCode != 0)
+        {
+            Console.WriteLine($"dotnet-trace {arguments[0]} exited {trace.ExitCode}: {(await stdout + await stderr).Trim()}");
+        }
+
+        return trace.ExitCode == 0 && File.Exists(output);
+    }
 }
 
-Console.WriteLine($"warming up ({seconds} s runs, {rate} req/s fixed rate, {concurrency} concurrent)...");
-for (var i = 0; i < 300; i++)
+static async Task<(Dictionary<string, string> Environment, string RawKey)> ConfigureGatewayAsync(string upstreamUrl)
 {
-    await SendAsync(gatewayClient, gatewayPath, Body);
-    await SendAsync(directClient, directPath, Body);
+    var prefix = RedisTestConnection.NewPrefix();
+    await using var redis = RedisTestConnection.Create(prefix);
+    var encryptionKey = Convert.ToBase64String(Enumerable.Range(1, 32).Select(i => (byte)i).ToArray());
+    var protector = new CredentialProtector(Options.Create(new EncryptionOptions { Key = encryptionKey }));
+    var setting = TestData.NewSetting();
+    setting.EncryptedSecrets = protector.Protect(new Dictionary<string, string> { ["apikey"] = "sk-bench" });
+    var (key, rawKey) = TestData.NewKey("bench", setting.Id);
+
+    // Limits that never bite but make the Redis script run (a rate window and a spend counter) on every request.
+    key.Limits.RateLimitOverTime = 100_000_000;
+    key.Limits.RateLimitUnit = "d";
+    key.Limits.CostLimitInUsd = 1_000_000m;
+    var writer = new ConfigCacheWriter(redis);
+    await writer.UpsertAsync(setting);
+    await writer.UpsertAsync(key);
+    var environment = new Dictionary<string, string>
+    {
+        ["ConnectionStrings__Redis"] = TestEnvironment.RedisConnectionString,
+        ["Redis__KeyPrefix"] = prefix,
+        ["Encryption__Key"] = encryptionKey,
+        ["Providers__OpenAI__BaseUrl"] = upstreamUrl,
+        ["UsageQueueStorage"] = TestEnvironment.StorageConnectionString,
+        ["UsageQueueName"] = "bench-usage-" + Guid.NewGuid().ToString("n")[..8],
+    };
+    return (environment, rawKey);
 }
-
-var directRps = await ThroughputAsync(directClient, directPath);
-var gatewayRps = await ThroughputAsync(gatewayClient, gatewayPath);
-var direct = await FixedRateAsync(directClient, directPath, Body, firstByteOnly: false);
-var gateway = await FixedRateAsync(gatewayClient, gatewayPath, Body, firstByteOnly: false);
-var directTtfb = await FixedRateAsync(directClient, directPath, StreamBody, firstByteOnly: true);
-var gatewayTtfb = await FixedRateAsync(gatewayClient, gatewayPath, StreamBody, firstByteOnly: true);
-
-Console.WriteLine();
-Console.WriteLine("| measure | direct | gateway | added |");
-Console.WriteLine("|---|---|---|---|");
-Console.WriteLine($"| throughput, {concurrency} concurrent (req/s) | {directRps:0} | {gatewayRps:0} | |");
-Console.WriteLine($"| latency p50 at {rate} req/s (ms) | {direct.Percentile(50):0.00} | {gateway.Percentile(50):0.00} | {gateway.Percentile(50) - direct.Percentile(50):0.00} |");
-Console.WriteLine($"| latency p99 at {rate} req/s (ms) | {direct.Percentile(99):0.00} | {gateway.Percentile(99):0.00} | {gateway.Percentile(99) - direct.Percentile(99):0.00} |");
-Console.WriteLine($"| streaming TTFB p50 at {rate} req/s (ms) | {directTtfb.Percentile(50):0.00} | {gatewayTtfb.Percentile(50):0.00} | {gatewayTtfb.Percentile(50) - directTtfb.Percentile(50):0.00} |");
-Console.WriteLine($"| streaming TTFB p99 at {rate} req/s (ms) | {directTtfb.Percentile(99):0.00} | {gatewayTtfb.Percentile(99):0.00} | {gatewayTtfb.Percentile(99) - directTtfb.Percentile(99):0.00} |");
-Console.WriteLine($"| proxy peak memory (MiB) | | {proxy.PeakMemoryMiB():0} | |");

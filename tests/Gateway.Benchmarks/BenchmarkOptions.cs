@@ -1,0 +1,34 @@
+using System.Globalization;
+
+namespace Gateway.Benchmarks;
+
+/// <summary><c>[--seconds 10] [--rate 500] [--concurrency 32] [--trace 0]</c>.</summary>
+internal sealed record BenchmarkOptions(int Seconds, int Rate, int Concurrency, int TraceSeconds)
+{
+    public static BenchmarkOptions Parse(string[] args)
+    {
+        var options = new BenchmarkOptions(10, 500, 32, 0);
+        for (var i = 0; i + 1 < args.Length; i += 2)
+        {
+            var value = int.Parse(args[i + 1], CultureInfo.InvariantCulture);
+            options = args[i] switch
+            {
+                "--seconds" => options with { Seconds = value },
+                "--rate" => options with { Rate = value },
+                "--concurrency" => options with { Concurrency = value },
+                "--trace" => options with { TraceSeconds = value },
+                _ => throw new ArgumentException($"unknown option {args[i]}; expected --seconds, --rate, --concurrency, --trace"),
+            };
+        }
+
+        return options;
+    }
+}
+
+internal static class ProxyPaths
+{
+    public const string Chat = "/api/providers/openai/v1/chat/completions";
+}
+
+/// <summary>One contender's figures; CPU and memory are absent for the upstream measured directly.</summary>
+internal sealed record ContenderResult(string Name, double Throughput, double P50, double P99, double? CpuPercent, double TtfbP50, double TtfbP99, double? PeakRssMiB, long Errors);
