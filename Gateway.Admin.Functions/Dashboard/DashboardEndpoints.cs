@@ -64,19 +64,16 @@ internal static partial class DashboardEndpoints
         return TypedResults.Bytes(asset.Content, asset.ContentType);
     }
 
-    internal static Results<JsonHttpResult<SessionResponse>, ProblemHttpResult> ReadSession(HttpContext context, DashboardSessions sessions)
+    /// <summary>200 either way, so that the page's start-up check is not an error: <c>signedIn</c> says which.</summary>
+    internal static JsonHttpResult<SessionResponse> ReadSession(HttpContext context, DashboardSessions sessions)
     {
         NoStore(context);
-        if (!sessions.Enabled)
-        {
-            return IsLoopback(context)
-                ? TypedResults.Json(new SessionResponse(string.Empty, null, LoopbackOnly: true), DashboardJsonContext.Default.SessionResponse)
-                : Unauthorized(context, "no admin secret is configured (Admin__Secret): the dashboard serves loopback callers only");
-        }
-
-        return sessions.Read(context.Request) is { } session
-            ? TypedResults.Json(new SessionResponse(sessions.CsrfToken(session), session.ExpiresAt.ToUnixTimeSeconds(), LoopbackOnly: false), DashboardJsonContext.Default.SessionResponse)
-            : Unauthorized(context, "not signed in");
+        var response = !sessions.Enabled
+            ? IsLoopback(context) ? new SessionResponse(true, string.Empty, null, LoopbackOnly: true) : SessionResponse.SignedOut
+            : sessions.Read(context.Request) is { } session
+                ? new SessionResponse(true, sessions.CsrfToken(session), session.ExpiresAt.ToUnixTimeSeconds(), LoopbackOnly: false)
+                : SessionResponse.SignedOut;
+        return TypedResults.Json(response, DashboardJsonContext.Default.SessionResponse);
     }
 
     internal static async Task<Results<JsonHttpResult<SessionResponse>, ProblemHttpResult>> SignInAsync(
@@ -104,7 +101,7 @@ internal static partial class DashboardEndpoints
         var (session, cookie) = sessions.Issue();
         context.Response.Cookies.Append(DashboardSessions.CookieName, cookie, DashboardSessions.CookieOptions(context, session.ExpiresAt, secure: app.UnderFunctionsHost));
         LogSignedIn(logger, context.Connection.RemoteIpAddress?.ToString() ?? "unknown");
-        return TypedResults.Json(new SessionResponse(sessions.CsrfToken(session), session.ExpiresAt.ToUnixTimeSeconds(), LoopbackOnly: false), DashboardJsonContext.Default.SessionResponse);
+        return TypedResults.Json(new SessionResponse(true, sessions.CsrfToken(session), session.ExpiresAt.ToUnixTimeSeconds(), LoopbackOnly: false), DashboardJsonContext.Default.SessionResponse);
     }
 
     /// <summary>Ends the browser's session: the cookie is removed. Needs the CSRF token, so no other site can sign the admin out.</summary>
