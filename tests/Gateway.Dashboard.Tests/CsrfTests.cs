@@ -47,7 +47,7 @@ public sealed class CsrfTests(DashboardFixture fixture)
         var withToken = await session.Page.EvaluateAsync<int>("""
             async () => {
               const s = await (await fetch('/api/dashboard/session')).json();
-              return (await fetch('/api/v2/key-management/keys', { method: 'POST', headers: { 'X-CSRF-TOKEN': s.csrfToken }, body: '{}' })).status;
+              return (await fetch('/api/v2/key-management/keys', { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-CSRF-TOKEN': s.csrfToken }, body: '{}' })).status;
             }
             """);
         Assert.Equal(200, withToken);

@@ -30,11 +30,13 @@ public sealed class PagesTests(DashboardFixture fixture)
             await page.ClickAsync($"button[data-tab={tab}]");
             await page.WaitForSelectorAsync($"[data-page=providers][data-loaded={tab}] [data-section={tab}] table");
             await session.ScreenshotAsync($"providers-{tab}-{width}");
+            if (tab == "settings")
+            {
+                // Provider settings show their parameters masked: the credential's end at most, never the credential.
+                await Assertions.Expect(page.Locator("[data-testid=settings-table]")).ToContainTextAsync("apikey:");
+                Assert.DoesNotContain(fixture.ProviderCredential, await page.ContentAsync(), StringComparison.Ordinal);
+            }
         }
-
-        // Provider settings show their parameters masked: the credential's end at most, never the credential.
-        await Assertions.Expect(page.Locator("[data-testid=settings-table]")).ToContainTextAsync("apikey:");
-        Assert.DoesNotContain(fixture.ProviderCredential, await page.ContentAsync(), StringComparison.Ordinal);
 
         await session.GoAsync("events");
         await session.ScreenshotAsync($"events-{width}");

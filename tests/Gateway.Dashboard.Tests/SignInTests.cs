@@ -49,7 +49,7 @@ public sealed class SignInTests(DashboardFixture fixture)
         await session.Page.ClickAsync("#signout");
         await Assertions.Expect(session.Page.Locator("#signin")).ToBeVisibleAsync();
         Assert.Empty(await session.Context.CookiesAsync());
-        session.ExpectHttpFailure("/api/key-management/keys", 401);
+        session.ExpectHttpFailure("/api/v2/key-management/keys", 401);
         Assert.Equal(401, await session.Page.EvaluateAsync<int>("async () => (await fetch('/api/v2/key-management/keys', {method: 'POST', body: '{}'})).status"));
         session.AssertNoErrors();
     }

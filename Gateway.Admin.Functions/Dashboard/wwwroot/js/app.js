@@ -33,7 +33,7 @@ async function route() {
   if (shell.hidden) return;
   const name = (location.hash.replace(/^#\/?/, '').split('?')[0]) || 'overview';
   const page = pages[name] ? name : 'overview';
-  for (const link of document.querySelectorAll('#nav a')) link.classList.toggle('active', link.dataset.page === page);
+  for (const link of document.querySelectorAll('#nav a')) link.classList.toggle('active', link.dataset.nav === page);
   const token = ++renderToken;
   clear(view);
   const container = h('div', { 'data-page': page });

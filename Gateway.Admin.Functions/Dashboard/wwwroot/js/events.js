@@ -19,6 +19,7 @@ export async function renderEvents(container, isCurrent) {
   filters.addEventListener('submit', (e) => { e.preventDefault(); offset = 0; load(); });
 
   async function load() {
+    delete container.dataset.loaded;
     const value = (name) => filters.elements[name].value.trim();
     const body = { start: fromLocalInput(value('from')) || now - 7 * DAY, end: fromLocalInput(value('to')) || now + 60, limit: pageSize, offset, returnCount: true };
     if (value('keyId')) body.keyIds = [value('keyId')];

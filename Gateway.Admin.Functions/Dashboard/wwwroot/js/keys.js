@@ -25,6 +25,7 @@ export async function renderKeys(container, isCurrent) {
     notice, list);
 
   async function load() {
+    delete container.dataset.loaded;
     const body = { limit: pageSize, offset: state.offset, returnCount: true };
     if (state.name) body.name = state.name;
     if (state.tag) body.tags = [state.tag];

@@ -39,6 +39,7 @@ export async function renderOverview(container, isCurrent) {
   container.append(h('h1', null, 'Overview'), h('div', { class: 'toolbar' }, switcher, range), body);
 
   async function load() {
+    delete container.dataset.loaded;
     destroyCharts();
     clear(body).append(h('p', { class: 'muted' }, 'Loading…'));
     const period = periods[selected];

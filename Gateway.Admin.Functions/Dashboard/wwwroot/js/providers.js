@@ -28,6 +28,7 @@ export async function renderProviders(container, isCurrent) {
   container.append(h('h1', null, 'Providers, routes and users'), bar, body);
   async function show(name) {
     selectedTab = name;
+    delete container.dataset.loaded;
     for (const b of bar.children) b.classList.toggle('active', b.dataset.tab === name);
     clear(body);
     const section = h('div', { 'data-section': name });
