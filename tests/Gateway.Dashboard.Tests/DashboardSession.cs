@@ -74,8 +74,17 @@ public sealed class DashboardSession : IAsyncDisposable
         await Page.WaitForSelectorAsync($"[data-page={page}][data-loaded]");
     }
 
+    /// <summary>Screenshots whose page was wider than the viewport (only tables may scroll, inside their box).</summary>
+    public List<string> Overflows { get; } = [];
+
     public async Task ScreenshotAsync(string name)
     {
+        var overflow = await Page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - window.innerWidth");
+        if (overflow > 0)
+        {
+            Overflows.Add($"{name} by {overflow}px");
+        }
+
         var folder = RepoPaths.Combine("artifacts", "screenshots");
         Directory.CreateDirectory(folder);
         await Page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(folder, name + ".png"), FullPage = true });

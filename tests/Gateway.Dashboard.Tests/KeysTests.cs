@@ -2,11 +2,12 @@ using System.Diagnostics;
 using System.Net;
 using Gateway.Testing;
 using Microsoft.Playwright;
+using Xunit.Abstractions;
 
 namespace Gateway.Dashboard.Tests;
 
 [Collection(DashboardCollection.Name)]
-public sealed class KeysTests(DashboardFixture fixture)
+public sealed class KeysTests(DashboardFixture fixture, ITestOutputHelper output)
 {
     [Fact]
     public async Task Key_CreatedThroughTheForm_IsListedAndWorksOnTheProxy_RevokedIsRefusedWithinOneSecond()
@@ -62,7 +63,7 @@ public sealed class KeysTests(DashboardFixture fixture)
         var elapsed = clock.Elapsed;
         Assert.Equal(HttpStatusCode.Unauthorized, status);
         Assert.True(elapsed <= TimeSpan.FromSeconds(1), $"the proxy refused the revoked key after {elapsed.TotalMilliseconds:F0} ms");
-        Console.WriteLine($"revoked key refused by the proxy {elapsed.TotalMilliseconds:F0} ms after the revoke answer");
+        output.WriteLine($"revoked key refused by the proxy {elapsed.TotalMilliseconds:F0} ms after the revoke answer");
         await Assertions.Expect(page.Locator($"tr[data-name=\"{name}\"] [data-state=revoked]")).ToBeVisibleAsync();
 
         // Nothing the browser received holds the raw key or the provider credential.

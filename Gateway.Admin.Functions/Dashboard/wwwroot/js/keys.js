@@ -52,7 +52,7 @@ export async function renderKeys(container, isCurrent) {
 
   function keyTable(keys, usage, now) {
     return table([
-      { title: 'Key', render: (k) => h('div', null, h('strong', null, k.name), h('div', { class: 'muted mono' }, k.keyId)) },
+      { title: 'Key', render: (k) => h('div', null, h('strong', null, k.name), h('div', { class: 'muted mono hide-narrow' }, k.keyId)) },
       { title: 'Tags', narrow: true, render: (k) => tags(k.tags) },
       { title: 'State', render: (k) => stateBadge(k, now) },
       { title: 'Limits and usage', render: (k) => limits(k, usage.get(k.keyId)) },
