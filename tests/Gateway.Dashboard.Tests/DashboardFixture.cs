@@ -152,6 +152,9 @@ public sealed class DashboardFixture : IAsyncLifetime
 
         Keys = keys;
 
+        // A key past its ttl: the dashboard shows it expired.
+        await AdminJsonAsync(HttpMethod.Put, "/api/key-management/keys", $$"""{"name":"Old key","key":"gw-old-{{Guid.NewGuid():n}}","tags":["old"],"settingIds":["{{SettingId}}"],"ttl":"1s"}""");
+
         // Events in the last hour with known totals: two keys, three models, two providers, an error.
         var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         var events = new List<UsageEvent>

@@ -86,6 +86,8 @@ public sealed class KeysTests(DashboardFixture fixture, ITestOutputHelper output
         var page = session.Page;
         await Assertions.Expect(page.Locator("tr[data-name=\"Team Alpha\"]")).ToBeVisibleAsync();
 
+        await Assertions.Expect(page.Locator("tr[data-name=\"Old key\"] [data-state=expired]")).ToBeVisibleAsync();
+
         await page.FillAsync("[data-testid=key-search]", "Beta");
         await Assertions.Expect(page.Locator("tr[data-name=\"Team Alpha\"]")).ToHaveCountAsync(0);
         var beta = page.Locator("tr[data-name=\"Team Beta\"]");

@@ -1,6 +1,6 @@
 // Events: the v2 search (POST /api/v2/events) with filters, paging and a detail view.
 import { post } from './api.js';
-import { clear, errorBox, h, int, ms, openDialog, table, tags, usd, utc } from './ui.js';
+import { clear, errorBox, h, int, ms, openDialog, pager, table, tags, usd, utc } from './ui.js';
 
 const pageSize = 25;
 const DAY = 86400;
@@ -30,20 +30,12 @@ export async function renderEvents(container, isCurrent) {
     try {
       const result = await post('/api/v2/events', body);
       if (!isCurrent()) return;
-      clear(results).append(eventTable(result.events), pager(result.count));
+      clear(results).append(eventTable(result.events), pager(offset, pageSize, result.count, (o) => { offset = o; load(); }, 'event-count'));
       container.dataset.loaded = String(Date.now());
       container.dataset.count = String(result.count);
     } catch (error) {
       if (isCurrent()) clear(results).append(errorBox(error));
     }
-  }
-
-  function pager(count) {
-    const last = Math.min(offset + pageSize, count);
-    return h('div', { class: 'pager' },
-      h('button', { type: 'button', class: 'secondary small', disabled: offset === 0, onclick: () => { offset -= pageSize; load(); } }, 'Previous'),
-      h('span', { class: 'muted', 'data-testid': 'event-count' }, count ? `${offset + 1}–${last} of ${count}` : 'No events'),
-      h('button', { type: 'button', class: 'secondary small', disabled: last >= count, onclick: () => { offset += pageSize; load(); } }, 'Next'));
   }
 
   await load();

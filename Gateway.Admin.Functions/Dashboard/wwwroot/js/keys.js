@@ -1,7 +1,7 @@
 // Keys: search, state, limits with current usage, create (raw key shown once), edit, revoke.
 import { api, get, post } from './api.js';
 import { buildForm, costUnits, rateUnits } from './forms.js';
-import { clear, debounce, errorBox, h, int, limitBar, openDialog, table, tags, usd, utc } from './ui.js';
+import { clear, debounce, errorBox, h, int, limitBar, openDialog, pager, table, tags, usd, utc } from './ui.js';
 import { keyState, keyUsage } from './keys-data.js';
 
 const pageSize = 20;
@@ -35,19 +35,11 @@ export async function renderKeys(container, isCurrent) {
       const now = Math.floor(Date.now() / 1000);
       const usage = await keyUsage(result.keys, now);
       if (!isCurrent()) return;
-      clear(list).append(keyTable(result.keys, usage, now), pager(result.count));
+      clear(list).append(keyTable(result.keys, usage, now), pager(state.offset, pageSize, result.count, (o) => { state.offset = o; load(); }));
       container.dataset.loaded = String(Date.now());
     } catch (error) {
       if (isCurrent()) clear(list).append(errorBox(error));
     }
-  }
-
-  function pager(count) {
-    const last = Math.min(state.offset + pageSize, count);
-    return h('div', { class: 'pager' },
-      h('button', { type: 'button', class: 'secondary small', disabled: state.offset === 0, onclick: () => { state.offset -= pageSize; load(); } }, 'Previous'),
-      h('span', { class: 'muted' }, count ? `${state.offset + 1}–${last} of ${count}` : 'No keys'),
-      h('button', { type: 'button', class: 'secondary small', disabled: last >= count, onclick: () => { state.offset += pageSize; load(); } }, 'Next'));
   }
 
   function keyTable(keys, usage, now) {

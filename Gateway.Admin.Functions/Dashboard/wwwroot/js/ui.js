@@ -78,3 +78,12 @@ export function debounce(fn, wait = 300) {
   let timer;
   return (...args) => { clearTimeout(timer); timer = setTimeout(() => fn(...args), wait); };
 }
+
+/** Previous / "1–20 of 57" / Next; `go(offset)` loads another page. */
+export function pager(offset, pageSize, count, go, testId) {
+  const last = Math.min(offset + pageSize, count);
+  return h('div', { class: 'pager' },
+    h('button', { type: 'button', class: 'secondary small', disabled: offset === 0, onclick: () => go(offset - pageSize) }, 'Previous'),
+    h('span', { class: 'muted', 'data-testid': testId }, count ? `${offset + 1}–${last} of ${count}` : 'None'),
+    h('button', { type: 'button', class: 'secondary small', disabled: last >= count, onclick: () => go(offset + pageSize) }, 'Next'));
+}
