@@ -1,6 +1,7 @@
 using Gateway.Admin.Functions.Analytics;
 using Gateway.Admin.Functions.ApiDocs;
 using Gateway.Admin.Functions.CustomProviders;
+using Gateway.Admin.Functions.Dashboard;
 using Gateway.Admin.Functions.EndUsers;
 using Gateway.Admin.Functions.FailoverRoutes;
 using Gateway.Admin.Functions.Http;
@@ -19,6 +20,7 @@ builder.Services.AddGatewayConfigCacheWriter();
 builder.AddAdminHttp();
 builder.AddManagementApi();
 builder.AddApiDocs();
+builder.AddDashboard();
 
 var app = builder.Build();
 
@@ -38,6 +40,7 @@ app.MapFailoverRoutes();
 app.MapEndUsers();
 app.MapAnalytics();
 app.MapApiDocs();
+app.MapDashboard();
 app.Run();
 
 public partial class Program;

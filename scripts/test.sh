@@ -17,6 +17,13 @@ scripts/services.sh start
 if [ ! -d tests/node/node_modules/@anthropic-ai/sdk ]; then
   (cd tests/node && npm install --no-audit --no-fund --loglevel=error >/dev/null)
 fi
+# The dashboard's browser tests drive Debian's chromium (tests/Gateway.Dashboard.Tests): no browser download.
+if ! command -v chromium >/dev/null; then
+  echo "[test] installing chromium (apt)" >&2
+  if [ "$(id -u)" -eq 0 ]; then SUDO=""; else SUDO=sudo; fi
+  $SUDO apt-get update -qq
+  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+fi
 if [ "${GATEWAY_KEEP_SERVICES:-0}" != "1" ]; then
   trap 'scripts/services.sh stop' EXIT
 fi

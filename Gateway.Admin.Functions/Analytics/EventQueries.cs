@@ -75,6 +75,12 @@ internal static class EventQueries
             events = events.Where(e => tags.All(t => e.Tags.Contains(t)));
         }
 
+        if (query.Models.Length > 0)
+        {
+            var models = query.Models;
+            events = events.Where(e => models.Contains(e.Model));
+        }
+
         if (query.PolicyIds.Length > 0)
         {
             var policyIds = query.PolicyIds;

@@ -15,7 +15,8 @@ internal sealed record EventSearchQuery(
     SortOrder Order,
     int? Limit,
     int Offset,
-    bool ReturnCount)
+    bool ReturnCount,
+    string[] Models)
 {
     public enum SortBy
     {
@@ -42,6 +43,7 @@ internal sealed record EventSearchQuery(
         ["dateOrder"] = "a string (asc or desc)",
         ["returnCount"] = "a boolean",
         ["status"] = "an integer (HTTP status code)",
+        ["models"] = "an array of strings",
     };
 
     public static EventSearchQuery? From(EventSearchRequest request, ValidationErrors errors)
@@ -87,7 +89,8 @@ internal sealed record EventSearchQuery(
             costOrder ?? dateOrder ?? SortOrder.Descending,
             limit == 0 ? null : limit,
             offset,
-            request.ReturnCount ?? false);
+            request.ReturnCount ?? false,
+            errors.NonEmpty("models", request.Models));
         return errors.Any ? null : query;
     }
 }

@@ -33,4 +33,7 @@ internal sealed class EventSearchRequest
 
     /// <summary>HTTP status code; 0 means any.</summary>
     public int? Status { get; set; }
+
+    /// <summary>Not in BricksLLM: events of any of these models (the dashboard's model filter).</summary>
+    public List<string?>? Models { get; set; }
 }

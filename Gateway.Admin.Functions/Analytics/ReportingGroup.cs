@@ -7,4 +7,7 @@ internal enum ReportingGroup
     KeyId,
     CustomId,
     UserId,
+
+    /// <summary>Not in BricksLLM: the event's provider (<c>openai</c>, <c>azure</c>, ...), for the dashboard's breakdown.</summary>
+    Provider,
 }

@@ -173,6 +173,7 @@ internal static class ReportingQueries
                 KeyId = Group(ReportingGroup.KeyId),
                 CustomId = Group(ReportingGroup.CustomId),
                 UserId = Group(ReportingGroup.UserId),
+                Provider = Group(ReportingGroup.Provider),
             });
         }
 
@@ -230,6 +231,7 @@ internal static class ReportingQueries
         ReportingGroup.KeyId => "key_id",
         ReportingGroup.CustomId => "custom_id",
         ReportingGroup.UserId => "user_id",
+        ReportingGroup.Provider => "provider",
         _ => throw new ArgumentOutOfRangeException(nameof(group), group, null),
     };
 }

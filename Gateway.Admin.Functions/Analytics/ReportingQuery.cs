@@ -20,7 +20,7 @@ internal sealed record ReportingQuery(EventFilter Filter, long Origin, long Incr
         ["tags"] = "an array of strings",
         ["customIds"] = "an array of strings",
         ["userIds"] = "an array of strings",
-        ["filters"] = "an array of strings (model, keyId, customId, userId)",
+        ["filters"] = "an array of strings (model, keyId, customId, userId, provider)",
         ["start"] = "an integer (unix seconds)",
         ["end"] = "an integer (unix seconds)",
         ["increment"] = "an integer (seconds)",
@@ -64,11 +64,12 @@ internal sealed record ReportingQuery(EventFilter Filter, long Origin, long Incr
                 "keyId" => ReportingGroup.KeyId,
                 "customId" => ReportingGroup.CustomId,
                 "userId" => ReportingGroup.UserId,
+                "provider" => ReportingGroup.Provider,
                 _ => null,
             };
             if (group is null)
             {
-                errors.Add($"filters: '{filter}' is not one of model, keyId, customId, userId");
+                errors.Add($"filters: '{filter}' is not one of model, keyId, customId, userId, provider");
             }
             else if (!groups.Contains(group.Value))
             {

@@ -2,6 +2,7 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using Gateway.Admin.Functions.ApiDocs;
+using Gateway.Admin.Functions.Dashboard;
 using Gateway.Domain.Hosting;
 using Microsoft.Extensions.Options;
 
@@ -11,7 +12,8 @@ namespace Gateway.Admin.Functions.Http;
 /// Admin authentication. BricksLLM answers a wrong <c>X-API-KEY</c> with 200 and an empty body;
 /// we answer 401 problem+json. The secret is compared in constant time. Without a configured
 /// secret, only loopback callers are served. Health and the API docs are always open (the docs
-/// hold no data: see <c>ApiDocs/README.md</c>).
+/// hold no data: see <c>ApiDocs/README.md</c>). A signed-in dashboard browser is let through by
+/// <see cref="DashboardAuth"/> (session cookie, plus the CSRF token on state-changing calls).
 /// </summary>
 internal sealed partial class AdminAuthMiddleware(RequestDelegate next, IOptions<AdminAuthOptions> options, ILogger<AdminAuthMiddleware> logger)
 {
@@ -20,7 +22,7 @@ internal sealed partial class AdminAuthMiddleware(RequestDelegate next, IOptions
 
     public async Task InvokeAsync(HttpContext context)
     {
-        if (context.Request.Path.StartsWithSegments(GatewayHosting.HealthPath) || ApiDocsEndpoints.IsPublic(context.Request) || IsAuthorized(context))
+        if (context.Request.Path.StartsWithSegments(GatewayHosting.HealthPath) || ApiDocsEndpoints.IsPublic(context.Request) || DashboardAuth.Allows(context) || IsAuthorized(context))
         {
             await next(context);
             return;

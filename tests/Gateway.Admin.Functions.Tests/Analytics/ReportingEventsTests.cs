@@ -254,7 +254,7 @@ public sealed class ReportingEventsTests(AnalyticsFixture fx) : IClassFixture<An
     [InlineData("""{"start":1,"end":1700000000,"increment":1}""", AdminProblem.Validation, "at most 100000")]
     [InlineData("""{"start":1700000000000,"end":1700000100000,"increment":10}""", AdminProblem.Validation, "unix timestamp in seconds")]
     [InlineData("""{"start":-5,"end":1700000100,"increment":10}""", AdminProblem.Validation, "start must be a positive")]
-    [InlineData("""{"start":1700000000,"end":1700000100,"increment":10,"filters":["provider"]}""", AdminProblem.Validation, "filters: 'provider'")]
+    [InlineData("""{"start":1700000000,"end":1700000100,"increment":10,"filters":["tag"]}""", AdminProblem.Validation, "filters: 'tag'")]
     [InlineData("""{"start":1700000000,"end":1700000100,"increment":10,"keyIds":[""]}""", AdminProblem.Validation, "keyIds must not contain")]
     [InlineData("""{"start":1700000000,"end":1700000100,"increment":10,"userIds":[null]}""", AdminProblem.Validation, "userIds must not contain")]
     public async Task Report_InvalidBody_400NamingTheProblem(string json, string type, string detail)
