@@ -14,7 +14,8 @@ namespace Gateway.Domain.Limits;
 public sealed class RedisLimiter(RedisConnection redis, LocalRateLimiter local, TimeProvider time, IMeterFactory meters, ILogger<RedisLimiter> logger)
 {
     // KEYS[i]: a counter. ARGV: per key, (kind, limit, expireAt): kind 1 = rate (admit while
-    // count + 1 <= limit, then INCR), kind 2 = spend (admit while spent < limit, read only).
+    // count + 1 <= limit, then INCR), kind 2 = spend (admit while spent < limit, read only; both in
+    // integer nano-dollars, see SpendCounterKeys).
     // Returns 0 when admitted, else the 1-based index of the first full counter.
     private const string Script = """
         for i = 1, #KEYS do
@@ -120,13 +121,13 @@ public sealed class RedisLimiter(RedisConnection redis, LocalRateLimiter local, 
 
         if (subject.CostLimitInUsd is > 0)
         {
-            checks.Add(new Check(SpendCounterKeys.Total(subject.Owner, subject.Id), false, SpendCounterKeys.ToMicroDollars(subject.CostLimitInUsd.Value), null));
+            checks.Add(new Check(SpendCounterKeys.Total(subject.Owner, subject.Id), false, SpendCounterKeys.ToNanoDollars(subject.CostLimitInUsd.Value), null));
         }
 
         if (subject.CostLimitInUsdOverTime is > 0 && LimitUnits.TryParse(subject.CostLimitInUsdUnit, out var costUnit))
         {
             var (start, end) = costUnit.Window(now);
-            checks.Add(new Check(SpendCounterKeys.Window(subject.Owner, subject.Id, costUnit, start), false, SpendCounterKeys.ToMicroDollars(subject.CostLimitInUsdOverTime.Value), end));
+            checks.Add(new Check(SpendCounterKeys.Window(subject.Owner, subject.Id, costUnit, start), false, SpendCounterKeys.ToNanoDollars(subject.CostLimitInUsdOverTime.Value), end));
         }
     }
 

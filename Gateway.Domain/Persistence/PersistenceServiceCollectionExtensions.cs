@@ -2,14 +2,19 @@ using Gateway.Domain.Hosting;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using Npgsql;
 
 namespace Gateway.Domain.Persistence;
 
 public static class PersistenceServiceCollectionExtensions
 {
-    /// <summary>Registers <see cref="GatewayDbContext"/> (pooled) on <c>ConnectionStrings__Postgres</c>.</summary>
+    /// <summary>
+    /// Registers the app's one <see cref="NpgsqlDataSource"/> on <c>ConnectionStrings__Postgres</c> and
+    /// <see cref="GatewayDbContext"/> (pooled) on it, so EF Core and raw SQL share one connection pool.
+    /// </summary>
     public static IServiceCollection AddGatewayPersistence(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<DatabaseOptions>()
@@ -18,8 +23,8 @@ public static class PersistenceServiceCollectionExtensions
             .ValidateOnStart();
         services.AddSettingsValidator(DatabaseOptions.Section, new DatabaseOptionsValidator(), new Dictionary<string, string> { ["ConnectionString"] = "ConnectionStrings__Postgres" });
 
-        services.AddDbContextPool<GatewayDbContext>((sp, options) =>
-            options.UseNpgsql(sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.ConnectionString));
+        services.TryAddSingleton(sp => NpgsqlDataSource.Create(sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.ConnectionString));
+        services.AddDbContextPool<GatewayDbContext>((sp, options) => options.UseNpgsql(sp.GetRequiredService<NpgsqlDataSource>()));
         services.AddHostedService<StartupMigrationService>();
         services.AddHealthChecks().AddCheck<PostgresHealthCheck>("postgres");
         return services;
