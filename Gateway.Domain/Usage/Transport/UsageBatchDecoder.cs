@@ -30,7 +30,7 @@ public static class UsageBatchDecoder
                 return DecodedUsageBatch.Unreadable($"not a usage message: the JSON is {root.ValueKind}, not an object");
             }
 
-            return TryGetProperty(root, "events", out var events) ? DecodeBatch(root, events) : DecodeSingle(utf8.Span, root);
+            return TryGetProperty(root, "events", out var events) ? DecodeBatch(root, events) : DecodeSingle(utf8.Span);
         }
     }
 
@@ -71,13 +71,11 @@ public static class UsageBatchDecoder
         return new DecodedUsageBatch(batchId, decoded, rejected, null);
     }
 
-    private static DecodedUsageBatch DecodeSingle(ReadOnlySpan<byte> utf8, JsonElement root)
+    // A version-1 message is its event: if that cannot be decoded, the message cannot be read at all.
+    private static DecodedUsageBatch DecodeSingle(ReadOnlySpan<byte> utf8)
     {
-        var json = Encoding.UTF8.GetString(utf8);
-        var message = TryParseElement(json, out var error);
-        return message is null
-            ? new DecodedUsageBatch(null, [], [new RejectedUsageEvent(0, EventIdOf(root), error!, json)], null)
-            : new DecodedUsageBatch(null, [message], [], null);
+        var message = TryParseElement(Encoding.UTF8.GetString(utf8), out var error);
+        return message is null ? DecodedUsageBatch.Unreadable(error!) : new DecodedUsageBatch(null, [message], [], null);
     }
 
     // A lone surrogate escape makes System.Text.Json refuse the whole event; mended, the event is stored.

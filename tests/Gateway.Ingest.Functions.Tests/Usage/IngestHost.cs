@@ -136,6 +136,6 @@ public sealed class IngestHost : IAsyncLifetime
         Usage = new TokenUsage { PromptTokens = 1000, CompletionTokens = 500 },
     };
 
-    /// <summary>1000 × $2.50 + 500 × $10.00 per 1M tokens, in micro-dollars.</summary>
-    public const long ChatEventMicroDollars = 7500;
+    /// <summary>1000 × $2.50 + 500 × $10.00 per 1M tokens, in nano-dollars.</summary>
+    public const long ChatEventNanoDollars = 7_500_000;
 }
