@@ -52,6 +52,18 @@ internal static class JsonbText
         }
     }
 
+    // PostgreSQL's numeric takes 131,072 digits before the point and 16,383 after: 1e999999 and
+    // 1e-999999 overflow it (the latter is 0 as a double), so large exponents are refused here too.
     private static bool IsFinite(ReadOnlySpan<byte> number)
-        => double.TryParse(number, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && double.IsFinite(value);
+    {
+        var e = number.IndexOfAny((byte)'e', (byte)'E');
+        if (e >= 0 && (!int.TryParse(number[(e + 1)..], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var exponent) || Math.Abs(exponent) > MaxExponent))
+        {
+            return false;
+        }
+
+        return double.TryParse(number, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && double.IsFinite(value);
+    }
+
+    private const int MaxExponent = 300;
 }
