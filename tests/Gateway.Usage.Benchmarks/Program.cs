@@ -6,6 +6,9 @@ using Gateway.Usage.Benchmarks;
 //   dotnet run -c Release --project tests/Gateway.Usage.Benchmarks -- ingest [events] [concurrency]
 //       events per second through ingest: Storage queue → consumer → PostgreSQL + Redis, and the
 //       handler alone (no queue) for comparison.
+//   dotnet run -c Release --project tests/Gateway.Usage.Benchmarks -- propagation [samples] [load events/s]
+//       spend propagation: send of the event crossing a key's limit → the limiter's first refusal,
+//       p50/p99 with the default consumer settings, under background load.
 //   dotnet run -c Release --project tests/Gateway.Usage.Benchmarks -- publisher
 //       BenchmarkDotNet: the proxy-path cost of UsageEventPublisher.Publish, and the per-event work
 //       the publisher's background loop and ingest do (serialize, cost).
@@ -18,6 +21,14 @@ using Gateway.Usage.Benchmarks;
 if (args is ["publisher", ..])
 {
     BenchmarkRunner.Run<PublisherBenchmarks>(args: args[1..]);
+    return;
+}
+
+if (args is ["propagation", ..])
+{
+    await SpendPropagation.RunAsync(
+        args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 200,
+        args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 1000);
     return;
 }
 
