@@ -29,6 +29,10 @@ internal static class JsonbText
     public static string AsJsonString(string text)
         => JsonSerializer.Serialize(TextValue.Clean(text), UsageJsonContext.Queue.String);
 
+    /// <summary>Tags as a JSON array of clean strings, for the insert's <c>jsonb[]</c> column (unnested to <c>text[]</c>).</summary>
+    public static string AsJsonArray(List<string>? values)
+        => JsonSerializer.Serialize((values ?? []).Select(v => TextValue.Clean(v ?? string.Empty)).ToList(), UsageJsonContext.Queue.ListString);
+
     private static bool IsStorableJson(string json)
     {
         try

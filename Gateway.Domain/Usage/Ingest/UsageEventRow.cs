@@ -10,9 +10,6 @@ namespace Gateway.Domain.Usage.Ingest;
 /// </summary>
 internal sealed record UsageEventRow(PricedEvent Event, long CreatedAt, string KeyId, string? ChargedUserId, string? Request, string? Response, string? Metadata)
 {
-    /// <summary>Parameters per row, in the order of <c>UsageEventStore</c>'s column list.</summary>
-    public const int ParameterCount = 29;
-
     public string EventId => Event.Message.EventId;
 
     public static UsageEventRow From(PricedEvent priced, DateTimeOffset now)
@@ -35,47 +32,65 @@ internal sealed record UsageEventRow(PricedEvent Event, long CreatedAt, string K
     /// <summary>What the spend step applies for a row stored now.</summary>
     public LedgerEntry Entry() => new(EventId, KeyId, ChargedUserId, Event.Cost.Total, CreatedAt, SpendApplied: false, Inserted: true);
 
-    public void AddParameters(NpgsqlParameterCollection p)
+    /// <summary>
+    /// The rows as one array parameter per column, in the order of <see cref="UnnestSql"/>: one
+    /// statement text whatever the row count, so PostgreSQL parses and plans it once per connection.
+    /// </summary>
+    public static void AddColumns(NpgsqlParameterCollection p, IReadOnlyList<UsageEventRow> rows)
     {
         ArgumentNullException.ThrowIfNull(p);
-        var message = Event.Message;
-        var cost = Event.Cost;
-        p.Add(new NpgsqlParameter { Value = TextValue.Clip(message.EventId, 64)!, NpgsqlDbType = NpgsqlDbType.Varchar });
-        p.Add(new NpgsqlParameter { Value = CreatedAt, NpgsqlDbType = NpgsqlDbType.Bigint });
-        p.Add(new NpgsqlParameter { Value = (message.Tags ?? []).Select(t => TextValue.Clip(t, int.MaxValue) ?? string.Empty).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
-        p.Add(Text(KeyId));
-        p.Add(Number(cost.Total));
-        p.Add(Text(TextValue.Clip(message.Provider, 128) ?? string.Empty));
-        p.Add(Text(TextValue.Clip(message.Model, 256) ?? string.Empty));
-        p.Add(Integer(message.Status));
-        p.Add(Integer(cost.PromptTokens));
-        p.Add(Integer(cost.CompletionTokens));
-        p.Add(Integer(message.LatencyMs));
-        p.Add(Text(TextValue.Clip(message.Path, 1024) ?? string.Empty));
-        p.Add(Text(TextValue.Clip(message.Method, 16) ?? string.Empty));
-        p.Add(Text(TextValue.Clip(message.CustomId, 256)));
-        p.Add(Jsonb(Request));
-        p.Add(Jsonb(Response));
-        p.Add(Text(TextValue.Clip(message.UserId, 256)));
-        p.Add(Text(TextValue.Clip(message.Action, 16)));
-        p.Add(Text(TextValue.Clip(message.RouteId, 64)));
-        p.Add(Text(TextValue.Clip(message.CorrelationId, 128)));
-        p.Add(Jsonb(Metadata));
-        p.Add(Number(cost.Prompt));
-        p.Add(Number(cost.CachedPrompt));
-        p.Add(Number(cost.Completion));
-        p.Add(Number(cost.CacheWrite));
-        p.Add(Number(cost.CacheRead));
-        p.Add(new NpgsqlParameter { Value = cost.Estimated, NpgsqlDbType = NpgsqlDbType.Boolean });
-        p.Add(new NpgsqlParameter { Value = cost.UnknownModel, NpgsqlDbType = NpgsqlDbType.Boolean });
-        p.Add(Text(ChargedUserId));
+        ArgumentNullException.ThrowIfNull(rows);
+        p.Add(Column(rows, r => TextValue.Clip(r.EventId, 64), NpgsqlDbType.Varchar));
+        p.Add(Column(rows, r => r.CreatedAt, NpgsqlDbType.Bigint));
+        p.Add(Column(rows, r => JsonbText.AsJsonArray(r.Event.Message.Tags), NpgsqlDbType.Jsonb));
+        p.Add(Column(rows, r => r.KeyId, NpgsqlDbType.Varchar));
+        p.Add(Column(rows, r => r.Event.Cost.Total, NpgsqlDbType.Numeric));
+        p.Add(Column(rows, r => TextValue.Clip(r.Event.Message.Provider, 128) ?? string.Empty, NpgsqlDbType.Varchar));
+        p.Add(Column(rows, r => TextValue.Clip(r.Event.Message.Model, 256) ?? string.Empty, NpgsqlDbType.Varchar));
+        p.Add(Column(rows, r => r.Event.Message.Status, NpgsqlDbType.Integer));
+        p.Add(Column(rows, r => r.Event.Cost.PromptTokens, NpgsqlDbType.Integer));
+        p.Add(Column(rows, r => r.Event.Cost.CompletionTokens, NpgsqlDbType.Integer));
+        p.Add(Column(rows, r => r.Event.Message.LatencyMs, NpgsqlDbType.Integer));
+        p.Add(Column(rows, r => TextValue.Clip(r.Event.Message.Path, 1024) ?? string.Empty, NpgsqlDbType.Varchar));
+        p.Add(Column(rows, r => TextValue.Clip(r.Event.Message.Method, 16) ?? string.Empty, NpgsqlDbType.Varchar));
+        p.Add(Column(rows, r => TextValue.Clip(r.Event.Message.CustomId, 256), NpgsqlDbType.Varchar));
+        p.Add(Column(rows, r => r.Request, NpgsqlDbType.Jsonb));
+        p.Add(Column(rows, r => r.Response, NpgsqlDbType.Jsonb));
+        p.Add(Column(rows, r => TextValue.Clip(r.Event.Message.UserId, 256), NpgsqlDbType.Varchar));
+        p.Add(Column(rows, r => TextValue.Clip(r.Event.Message.Action, 16), NpgsqlDbType.Varchar));
+        p.Add(Column(rows, r => TextValue.Clip(r.Event.Message.RouteId, 64), NpgsqlDbType.Varchar));
+        p.Add(Column(rows, r => TextValue.Clip(r.Event.Message.CorrelationId, 128), NpgsqlDbType.Varchar));
+        p.Add(Column(rows, r => r.Metadata, NpgsqlDbType.Jsonb));
+        p.Add(Column(rows, r => r.Event.Cost.Prompt, NpgsqlDbType.Numeric));
+        p.Add(Column(rows, r => r.Event.Cost.CachedPrompt, NpgsqlDbType.Numeric));
+        p.Add(Column(rows, r => r.Event.Cost.Completion, NpgsqlDbType.Numeric));
+        p.Add(Column(rows, r => r.Event.Cost.CacheWrite, NpgsqlDbType.Numeric));
+        p.Add(Column(rows, r => r.Event.Cost.CacheRead, NpgsqlDbType.Numeric));
+        p.Add(Column(rows, r => r.Event.Cost.Estimated, NpgsqlDbType.Boolean));
+        p.Add(Column(rows, r => r.Event.Cost.UnknownModel, NpgsqlDbType.Boolean));
+        p.Add(Column(rows, r => r.ChargedUserId, NpgsqlDbType.Varchar));
     }
 
-    private static NpgsqlParameter Text(string? value) => new() { NpgsqlDbType = NpgsqlDbType.Varchar, Value = (object?)value ?? DBNull.Value };
+    /// <summary>The rows of <see cref="AddColumns"/>, unnested, as <c>events</c> columns (tags from a JSON array to text[]; not applied yet).</summary>
+    public const string UnnestSql = """
+        SELECT c1, c2, ARRAY(SELECT jsonb_array_elements_text(c3)), c4, c5, c6, c7, c8, c9, c10, c11, c12, c13, c14, c15, c16,
+            c17, c18, c19, c20, c21, c22, c23, c24, c25, c26, c27, c28, c29, false
+        FROM unnest($1::varchar[], $2::bigint[], $3::jsonb[], $4::varchar[], $5::numeric[], $6::varchar[], $7::varchar[],
+            $8::int[], $9::int[], $10::int[], $11::int[], $12::varchar[], $13::varchar[], $14::varchar[], $15::jsonb[],
+            $16::jsonb[], $17::varchar[], $18::varchar[], $19::varchar[], $20::varchar[], $21::jsonb[], $22::numeric[],
+            $23::numeric[], $24::numeric[], $25::numeric[], $26::numeric[], $27::boolean[], $28::boolean[], $29::varchar[])
+            AS u(c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11, c12, c13, c14, c15, c16, c17, c18, c19, c20, c21, c22, c23,
+                c24, c25, c26, c27, c28, c29)
+        """;
 
-    private static NpgsqlParameter Jsonb(string? json) => new() { NpgsqlDbType = NpgsqlDbType.Jsonb, Value = (object?)json ?? DBNull.Value };
+    private static NpgsqlParameter Column<T>(IReadOnlyList<UsageEventRow> rows, Func<UsageEventRow, T> value, NpgsqlDbType type)
+    {
+        var values = new T[rows.Count];
+        for (var i = 0; i < values.Length; i++)
+        {
+            values[i] = value(rows[i]);
+        }
 
-    private static NpgsqlParameter Number(decimal value) => new() { NpgsqlDbType = NpgsqlDbType.Numeric, Value = value };
-
-    private static NpgsqlParameter Integer(int value) => new() { NpgsqlDbType = NpgsqlDbType.Integer, Value = value };
+        return new NpgsqlParameter { Value = values, NpgsqlDbType = NpgsqlDbType.Array | type };
+    }
 }

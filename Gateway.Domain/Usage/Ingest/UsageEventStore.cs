@@ -1,4 +1,3 @@
-using System.Text;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using NpgsqlTypes;
@@ -6,11 +5,12 @@ using NpgsqlTypes;
 namespace Gateway.Domain.Usage.Ingest;
 
 /// <summary>
-/// Step 1 of ingest, the <c>events</c> ledger: a batch is one multi-row
-/// <c>INSERT ... ON CONFLICT (event_id) DO NOTHING RETURNING event_id</c>, so a redelivered event is a
-/// no-op, and the rows that were there already are read back (their stored charge is what the spend
-/// step applies). Values are made storable first (<see cref="UsageEventRow"/>); should PostgreSQL still
-/// refuse a row, the batch is retried row by row and a refused row is stored without its optional
+/// Step 1 of ingest, the <c>events</c> ledger: a batch is one
+/// <c>INSERT ... SELECT FROM unnest(...) ON CONFLICT (event_id) DO NOTHING RETURNING event_id</c>, so a
+/// redelivered event is a no-op, and the rows that were there already are read back (their stored
+/// charge is what the spend step applies). The rows travel as one array per column, so the statement
+/// is the same whatever the batch size and is prepared once per connection. Values are made storable
+/// first (<see cref="UsageEventRow"/>); should PostgreSQL still refuse a row, the batch is retried row by row and a refused row is stored without its optional
 /// JSON (request, response, metadata): a served request is always stored and charged.
 /// </summary>
 public sealed partial class UsageEventStore(NpgsqlDataSource dataSource, ILogger<UsageEventStore> logger)
@@ -23,10 +23,10 @@ public sealed partial class UsageEventStore(NpgsqlDataSource dataSource, ILogger
         charged_user_id, spend_applied
         """;
 
-    private const int ParametersPerRow = UsageEventRow.ParameterCount;
+    private const string InsertSql = "INSERT INTO events (" + Columns + ") " + UsageEventRow.UnnestSql + " ON CONFLICT (event_id) DO NOTHING RETURNING event_id";
 
-    // PostgreSQL takes at most 65,535 parameters per statement.
-    private const int MaxRowsPerStatement = 1000;
+    // Bounds one statement's arrays; a queue message holds far fewer events.
+    private const int MaxRowsPerStatement = 5000;
 
     private const string SelectSql = "SELECT event_id, key_id, charged_user_id, cost_in_usd, created_at, spend_applied FROM events WHERE event_id = ANY($1)";
 
@@ -83,22 +83,9 @@ public sealed partial class UsageEventStore(NpgsqlDataSource dataSource, ILogger
 
     private static async Task InsertRowsAsync(NpgsqlConnection connection, UsageEventRow[] rows, HashSet<string> inserted, CancellationToken cancellationToken)
     {
-        var sql = new StringBuilder("INSERT INTO events (").Append(Columns).Append(") VALUES ");
-        await using var command = new NpgsqlCommand { Connection = connection };
-        for (var r = 0; r < rows.Length; r++)
-        {
-            sql.Append(r == 0 ? "(" : ", (");
-            for (var p = 1; p <= ParametersPerRow; p++)
-            {
-                sql.Append('$').Append((r * ParametersPerRow) + p).Append(", ");
-            }
-
-            sql.Append("false)");
-            rows[r].AddParameters(command.Parameters);
-        }
-
-        sql.Append(" ON CONFLICT (event_id) DO NOTHING RETURNING event_id");
-        command.CommandText = sql.ToString();
+        await using var command = new NpgsqlCommand(InsertSql, connection);
+        UsageEventRow.AddColumns(command.Parameters, rows);
+        await command.PrepareAsync(cancellationToken);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {

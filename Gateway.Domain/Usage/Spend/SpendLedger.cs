@@ -7,17 +7,24 @@ namespace Gateway.Domain.Usage.Spend;
 
 /// <summary>
 /// Step 3 of ingest and the rebuild's source: marks events <c>spend_applied</c> and adds exactly those
-/// it flipped to the <c>spend_totals</c> running totals, in one transaction, so the totals are always
+/// it flipped to the <c>spend_totals</c> running totals, in one statement, so the totals are always
 /// the sum of the applied events (per-event nano-dollars, what the Redis increments add).
 /// </summary>
 public sealed class SpendLedger(NpgsqlDataSource dataSource, TimeProvider time)
 {
-    private const string MarkSql = "UPDATE events SET spend_applied = true WHERE event_id = ANY($1) AND NOT spend_applied RETURNING event_id";
-
-    // Sorted input: concurrent batches lock shared total rows in the same order (no deadlock).
-    private const string AddSql = """
+    // One statement, so atomic without a transaction and holding the totals' row locks only while it
+    // runs: flip the events, and add to the totals the counter rows of exactly the events it flipped.
+    // Sorted by the totals' key: concurrent batches lock shared rows in the same order (no deadlock).
+    private const string MarkAndAddSql = """
+        WITH flipped AS (
+            UPDATE events SET spend_applied = true WHERE event_id = ANY($1) AND NOT spend_applied RETURNING event_id
+        )
         INSERT INTO spend_totals (owner_kind, owner_id, unit, window_start, nano_usd)
-        SELECT * FROM unnest($1::varchar[], $2::varchar[], $3::varchar[], $4::bigint[], $5::bigint[])
+        SELECT c.kind, c.id, c.unit, c.start, SUM(c.nano)
+        FROM unnest($2::varchar[], $3::varchar[], $4::varchar[], $5::varchar[], $6::bigint[], $7::bigint[]) AS c(event_id, kind, id, unit, start, nano)
+        WHERE c.event_id IN (SELECT event_id FROM flipped)
+        GROUP BY c.kind, c.id, c.unit, c.start
+        ORDER BY c.kind, c.id, c.unit, c.start
         ON CONFLICT (owner_kind, owner_id, unit, window_start) DO UPDATE SET nano_usd = spend_totals.nano_usd + excluded.nano_usd
         """;
 
@@ -33,42 +40,54 @@ public sealed class SpendLedger(NpgsqlDataSource dataSource, TimeProvider time)
             OR (unit = 'd' AND window_start >= $3) OR (unit = 'mo' AND window_start >= $4))
         """;
 
-    /// <summary>Marks the entries applied and adds those not applied before to the running totals; returns how many it flipped.</summary>
-    public async Task<int> MarkAppliedAsync(IReadOnlyList<LedgerEntry> entries, CancellationToken cancellationToken)
+    /// <summary>Marks the entries applied and adds those not applied before to the running totals.</summary>
+    public async Task MarkAppliedAsync(IReadOnlyList<LedgerEntry> entries, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(entries);
         if (entries.Count == 0)
         {
-            return 0;
+            return;
         }
 
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var flipped = new HashSet<string>(StringComparer.Ordinal);
-        await using (var mark = new NpgsqlCommand(MarkSql, connection, transaction))
+        var now = time.GetUtcNow();
+        var counters = new List<SpendCounter>();
+        var eventIds = new List<string>();
+        var kinds = new List<string>();
+        var ids = new List<string>();
+        var units = new List<string>();
+        var starts = new List<long>();
+        var amounts = new List<long>();
+        foreach (var entry in entries)
         {
-            mark.Parameters.Add(new NpgsqlParameter { Value = entries.Select(e => e.EventId).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Varchar });
-            await using var reader = await mark.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
+            var nano = entry.NanoUsd;
+            counters.Clear();
+            if (nano != 0)
             {
-                flipped.Add(reader.GetString(0));
+                SpendCounter.AddFor(entry, now, counters);
+            }
+
+            foreach (var counter in counters)
+            {
+                eventIds.Add(entry.EventId);
+                kinds.Add(SpendCounterKeys.Prefix(counter.Owner));
+                ids.Add(counter.OwnerId);
+                units.Add(counter.UnitCode);
+                starts.Add(counter.WindowStart.ToUnixTimeSeconds());
+                amounts.Add(nano);
             }
         }
 
-        var sums = Sum(entries.Where(e => flipped.Contains(e.EventId)), time.GetUtcNow());
-        if (sums.Count > 0)
-        {
-            await using var add = new NpgsqlCommand(AddSql, connection, transaction);
-            add.Parameters.Add(Array(sums.Select(s => SpendCounterKeys.Prefix(s.Key.Owner)).ToArray(), NpgsqlDbType.Varchar));
-            add.Parameters.Add(Array(sums.Select(s => s.Key.OwnerId).ToArray(), NpgsqlDbType.Varchar));
-            add.Parameters.Add(Array(sums.Select(s => s.Key.UnitCode).ToArray(), NpgsqlDbType.Varchar));
-            add.Parameters.Add(Array(sums.Select(s => s.Key.WindowStart.ToUnixTimeSeconds()).ToArray(), NpgsqlDbType.Bigint));
-            add.Parameters.Add(Array(sums.Select(s => s.Value).ToArray(), NpgsqlDbType.Bigint));
-            await add.ExecuteNonQueryAsync(cancellationToken);
-        }
-
-        await transaction.CommitAsync(cancellationToken);
-        return flipped.Count;
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var command = new NpgsqlCommand(MarkAndAddSql, connection);
+        command.Parameters.Add(Array(entries.Select(e => e.EventId).ToArray(), NpgsqlDbType.Varchar));
+        command.Parameters.Add(Array(eventIds.ToArray(), NpgsqlDbType.Varchar));
+        command.Parameters.Add(Array(kinds.ToArray(), NpgsqlDbType.Varchar));
+        command.Parameters.Add(Array(ids.ToArray(), NpgsqlDbType.Varchar));
+        command.Parameters.Add(Array(units.ToArray(), NpgsqlDbType.Varchar));
+        command.Parameters.Add(Array(starts.ToArray(), NpgsqlDbType.Bigint));
+        command.Parameters.Add(Array(amounts.ToArray(), NpgsqlDbType.Bigint));
+        await command.PrepareAsync(cancellationToken);
+        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     /// <summary>The total and the current windows (<paramref name="windowStarts"/>) of the owners: (owner id, unit code, window start) → nano-dollars.</summary>
@@ -104,32 +123,6 @@ public sealed class SpendLedger(NpgsqlDataSource dataSource, TimeProvider time)
         }
 
         return await command.ExecuteNonQueryAsync(cancellationToken);
-    }
-
-    private static List<KeyValuePair<SpendCounter, long>> Sum(IEnumerable<LedgerEntry> entries, DateTimeOffset now)
-    {
-        var sums = new Dictionary<SpendCounter, long>();
-        var counters = new List<SpendCounter>();
-        foreach (var entry in entries)
-        {
-            var nano = entry.NanoUsd;
-            if (nano == 0)
-            {
-                continue;
-            }
-
-            counters.Clear();
-            SpendCounter.AddFor(entry, now, counters);
-            foreach (var counter in counters)
-            {
-                sums[counter] = sums.GetValueOrDefault(counter) + nano;
-            }
-        }
-
-        return [.. sums.OrderBy(s => SpendCounterKeys.Prefix(s.Key.Owner), StringComparer.Ordinal)
-            .ThenBy(s => s.Key.OwnerId, StringComparer.Ordinal)
-            .ThenBy(s => s.Key.UnitCode, StringComparer.Ordinal)
-            .ThenBy(s => s.Key.WindowStart)];
     }
 
     private static NpgsqlParameter Array<T>(T[] values, NpgsqlDbType type) => new() { Value = values, NpgsqlDbType = NpgsqlDbType.Array | type };
