@@ -1,37 +1,30 @@
+using System.Globalization;
 using BenchmarkDotNet.Running;
 using Gateway.Usage.Benchmarks;
 
-// Usage pipeline benchmarks, on demand (real PostgreSQL, Redis and Azurite on loopback):
-//
-//   dotnet run -c Release --project tests/Gateway.Usage.Benchmarks -- ingest [events] [concurrency]
-//       events per second through ingest: Storage queue → consumer → PostgreSQL + Redis, and the
-//       handler alone (no queue) for comparison.
-//   dotnet run -c Release --project tests/Gateway.Usage.Benchmarks -- propagation [samples] [load events/s]
-//       spend propagation: send of the event crossing a key's limit → the limiter's first refusal,
-//       p50/p99 with the default consumer settings, under background load.
-//   dotnet run -c Release --project tests/Gateway.Usage.Benchmarks -- publisher
-//       BenchmarkDotNet: the proxy-path cost of UsageEventPublisher.Publish, and the per-event work
-//       the publisher's background loop and ingest do (serialize, cost).
-//
-// Measured on the development machine (2 vCPU, PostgreSQL, Redis and Azurite on the same machine):
-//   handler only: ~1,500 events/s; Storage queue → ingest end to end: ~260 events/s, bound by
-//   Azurite (one Node.js process at 100% CPU; its receive slows down with the backlog);
-//   Publish: 23 ns and 14 B per event on the request path; Serialize 1.4 µs, costing 0.25 µs with
-//   provider usage, 82 µs when counting ~900 tokens with SharpToken.
-if (args is ["publisher", ..])
+// Usage pipeline benchmarks, on demand (real PostgreSQL, Redis and Azurite on loopback); commands
+// and figures in README.md.
+switch (args)
 {
-    BenchmarkRunner.Run<PublisherBenchmarks>(args: args[1..]);
-    return;
+    case ["publisher", .. var rest]:
+        await PublisherThroughput.RunAsync(Arg(rest, 0, 50_000), Arg(rest, 1, 10_000));
+        break;
+    case ["publisher-kill", .. var rest]:
+        await PublisherCrash.RunAsync(Arg(rest, 0, 500), Arg(rest, 1, 10));
+        break;
+    case ["publisher-child", var storage, var queue, var spill, var run, var rate]:
+        await PublisherCrash.ChildAsync(storage, queue, spill, run, int.Parse(rate, CultureInfo.InvariantCulture));
+        break;
+    case ["propagation", .. var rest]:
+        await SpendPropagation.RunAsync(Arg(rest, 0, 200), Arg(rest, 1, 1000));
+        break;
+    case ["publisher-micro", .. var rest]:
+        BenchmarkRunner.Run<PublisherBenchmarks>(args: rest);
+        break;
+    default:
+        await IngestThroughput.RunAsync(Arg(args, 1, 20_000), Arg(args, 2, 32));
+        break;
 }
 
-if (args is ["propagation", ..])
-{
-    await SpendPropagation.RunAsync(
-        args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 200,
-        args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 1000);
-    return;
-}
-
-var events = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 20_000;
-var concurrency = args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 32;
-await IngestThroughput.RunAsync(events, concurrency);
+static int Arg(string[] args, int index, int fallback)
+    => args.Length > index ? int.Parse(args[index], CultureInfo.InvariantCulture) : fallback;

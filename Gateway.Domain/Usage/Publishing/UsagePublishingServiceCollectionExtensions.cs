@@ -1,4 +1,5 @@
 using Gateway.Domain.Hosting;
+using Gateway.Domain.Usage.Transport;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -13,7 +14,15 @@ public static class UsagePublishingServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddGatewayUsagePublisher(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<UsagePublisherOptions>().Bind(configuration.GetSection(UsagePublisherOptions.Section)).ValidateOnStart();
+        services.AddOptions<UsagePublisherOptions>().Bind(configuration.GetSection(UsagePublisherOptions.Section)).ValidateOnStart()
+            .PostConfigure(o =>
+            {
+                // Not set: one folder per queue name (see DefaultSpillFolder).
+                if (string.IsNullOrWhiteSpace(configuration[UsagePublisherOptions.Section + ":" + nameof(UsagePublisherOptions.SpillFolder)]))
+                {
+                    o.SpillFolder = UsagePublisherOptions.DefaultSpillFolder(configuration[UsageTransportOptions.QueueNameSetting]);
+                }
+            });
         services.AddSettingsValidator(UsagePublisherOptions.Section, new UsagePublisherOptionsValidator());
         services.AddMetrics();
         services.TryAddSingleton(TimeProvider.System);
