@@ -3,6 +3,8 @@ using Gateway.Domain.Hosting;
 using Gateway.Domain.Redis;
 using Gateway.Functions;
 using Gateway.Functions.Forwarding;
+using Gateway.Functions.Pipeline;
+using Gateway.Functions.Providers;
 using Gateway.Functions.Usage;
 
 var builder = WebApplication.CreateSlimBuilder(args);
@@ -10,7 +12,9 @@ builder.ConfigureGatewayHost("Proxy", defaultPort: 8002);
 builder.Services.AddGatewayRedis(builder.Configuration);
 builder.Services.AddGatewayConfigSnapshot(builder.Configuration);
 builder.AddGatewayForwarding();
+builder.AddProviderAdapters();
 builder.AddUsagePublishing();
+builder.AddProxyPipeline();
 builder.AddProxyCors();
 
 var app = builder.Build();

@@ -1,13 +1,11 @@
-using Gateway.Functions.Forwarding;
+using Gateway.Functions.Pipeline;
+using Gateway.Functions.Providers;
 
 namespace Gateway.Functions;
 
 /// <summary>The provider endpoints: BricksLLM's public paths, each also an HTTP function (see the function folders).</summary>
 internal static class ProxyEndpoints
 {
-    private static readonly string[] AllMethods = [HttpMethods.Get, HttpMethods.Post, HttpMethods.Put, HttpMethods.Patch, HttpMethods.Delete];
-    private static readonly string[] ReadWrite = [HttpMethods.Get, HttpMethods.Post, HttpMethods.Delete];
-
     /// <summary>
     /// BricksLLM reflects any <c>Origin</c> so browser apps can call the proxy. Safe because the
     /// gateway authenticates with API keys in headers, never cookies: no credentials are allowed.
@@ -24,19 +22,25 @@ internal static class ProxyEndpoints
         return builder;
     }
 
+    /// <summary>One route per registered adapter, all into the same pipeline.</summary>
     public static IEndpointRouteBuilder MapProxy(this IEndpointRouteBuilder endpoints)
     {
         var proxy = endpoints.MapGroup(string.Empty).RequireCors(CorsPolicy);
-        proxy.MapMethods("/api/providers/openai/{**path}", AllMethods, static (HttpContext context, string path, ProxyHandler handler)
-            => handler.HandleAsync(context, ProviderApi.OpenAI, path, null));
-        proxy.MapMethods("/api/providers/azure/openai/deployments/{deploymentId}/{**path}", ReadWrite, static (HttpContext context, string deploymentId, string path, ProxyHandler handler)
-            => handler.HandleAsync(context, ProviderApi.Azure, path, deploymentId));
-        proxy.MapMethods("/api/providers/anthropic/{**path}", ReadWrite, static (HttpContext context, string path, ProxyHandler handler)
-            => handler.HandleAsync(context, ProviderApi.Anthropic, path, null));
-        proxy.MapMethods("/api/providers/vllm/{**path}", ReadWrite, static (HttpContext context, string path, ProxyHandler handler)
-            => handler.HandleAsync(context, ProviderApi.Vllm, path, null));
-        proxy.MapMethods("/api/providers/deepinfra/{**path}", ReadWrite, static (HttpContext context, string path, ProxyHandler handler)
-            => handler.HandleAsync(context, ProviderApi.DeepInfra, path, null));
+        var pipeline = endpoints.ServiceProvider.GetRequiredService<ProxyPipeline>();
+        foreach (var adapter in endpoints.ServiceProvider.GetRequiredService<ProviderAdapters>().All)
+        {
+            if (adapter.Route is not { } route)
+            {
+                continue;
+            }
+
+            proxy.MapMethods(route.Pattern, route.Methods, (HttpContext context) => pipeline.RunAsync(
+                context,
+                adapter,
+                context.Request.RouteValues["path"] as string ?? string.Empty,
+                context.Request.RouteValues["deploymentId"] as string));
+        }
+
         return endpoints;
     }
 }

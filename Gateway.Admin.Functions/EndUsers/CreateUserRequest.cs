@@ -3,7 +3,7 @@ using Gateway.Admin.Functions.Limits;
 namespace Gateway.Admin.Functions.EndUsers;
 
 /// <summary>Body of <c>POST /api/users</c>.</summary>
-internal sealed class CreateUserRequest : ILimitFieldsRequest
+internal sealed class CreateUserRequest : LimitFieldsRequest
 {
     public string? Name { get; set; }
 
@@ -13,20 +13,6 @@ internal sealed class CreateUserRequest : ILimitFieldsRequest
     public List<string?>? Tags { get; set; }
 
     public List<string?>? KeyIds { get; set; }
-
-    public decimal? CostLimitInUsd { get; set; }
-
-    public decimal? CostLimitInUsdOverTime { get; set; }
-
-    public string? CostLimitInUsdUnit { get; set; }
-
-    public int? RateLimitOverTime { get; set; }
-
-    public string? RateLimitUnit { get; set; }
-
-    public string? Ttl { get; set; }
-
-    public List<AllowedPathItem?>? AllowedPaths { get; set; }
 
     public List<string?>? AllowedModels { get; set; }
 }

@@ -1,6 +1,4 @@
 using Gateway.Admin.Functions.Http;
-using Gateway.Admin.Functions.KeyManagement;
-using Gateway.Admin.Functions.Limits;
 using Gateway.Domain.Persistence;
 using Gateway.Domain.Users;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -14,8 +12,11 @@ namespace Gateway.Admin.Functions.EndUsers;
 /// </summary>
 internal static class UserEndpoints
 {
-    private const int MaxNameLength = 256;
-    private const int MaxUserIdLength = 256;
+    private static readonly AdminEntity<User, UserResponse> Shown = new(
+        UserResponse.From,
+        static (context, id) => AdminProblem.NotFoundResult(context, $"user {id} is not found"),
+        // A unique violation on create is the userId's; on update only the tags can have caused it.
+        static (user, created) => (created ? "userId" : "tags", UserInput.DuplicateMessage(user.UserId)));
 
     public static IEndpointRouteBuilder MapEndUsers(this IEndpointRouteBuilder endpoints)
     {
@@ -40,90 +41,18 @@ internal static class UserEndpoints
         return endpoints;
     }
 
-    internal static async Task<Results<Ok<UserResponse>, ProblemHttpResult>> CreateAsync(
-        HttpContext context, GatewayDbContext db, ConfigCachePublisher publisher, TimeProvider time, ILoggerFactory loggers)
-    {
-        var body = await AdminJsonBody.ReadAsync(context, AdminJsonContext.Default.CreateUserRequest);
-        if (body.Problem is { } bad)
-        {
-            return bad;
-        }
+    internal static Task<Results<Ok<UserResponse>, ProblemHttpResult>> CreateAsync(HttpContext context, ConfigEntityStore store, UserInput input)
+        => AdminWrite.CreateAsync(context, store, AdminJsonContext.Default.CreateUserRequest, Shown, input.CreateAsync);
 
-        var request = body.Value!;
-        var errors = new FieldErrors();
-        var name = errors.Optional("name", request.Name, MaxNameLength) ?? string.Empty;
-        var userId = errors.Optional("userId", request.UserId, MaxUserIdLength) ?? Guid.NewGuid().ToString();
-        var tags = Sorted(errors.Strings("tags", request.Tags, KeyEndpoints.MaxTagLength) ?? []);
-        var keyIds = errors.Strings("keyIds", request.KeyIds, KeyEndpoints.MaxIdLength) ?? [];
-        var allowedModels = errors.Strings("allowedModels", request.AllowedModels, 256) ?? [];
-        var limits = LimitFields.ForCreate(request, errors);
-        var ct = context.RequestAborted;
-        if (!errors.Any)
-        {
-            await CheckKeysExistAsync(db, keyIds, errors, ct);
-            await CheckUniqueAsync(db, userId, tags, exceptId: null, errors, ct);
-        }
-
-        if (errors.Any)
-        {
-            return errors.ToProblem(context);
-        }
-
-        var now = time.GetUtcNow().ToUnixTimeSeconds();
-        var user = new User
-        {
-            Id = Guid.NewGuid().ToString(),
-            Name = name,
-            UserId = userId,
-            Tags = tags,
-            KeyIds = keyIds,
-            AllowedModels = allowedModels,
-            CreatedAt = now,
-            UpdatedAt = now,
-        };
-        limits.ApplyTo(user);
-        db.Users.Add(user);
-        try
-        {
-            await db.SaveChangesAsync(ct);
-        }
-        catch (DbUpdateException ex) when (DbErrors.IsUniqueViolation(ex))
-        {
-            errors.Add("userId", DuplicateMessage(userId));
-            return errors.ToProblem(context);
-        }
-
-        if (await publisher.UpsertAsync(context, user) is { } notPropagated)
-        {
-            return notPropagated;
-        }
-
-        ManagementLog.UserCreated(loggers.CreateLogger(typeof(UserEndpoints)), user.Id);
-        return TypedResults.Ok(UserResponse.From(user));
-    }
-
-    internal static async Task<Results<Ok<UserResponse>, ProblemHttpResult>> UpdateByIdAsync(
-        string id, HttpContext context, GatewayDbContext db, ConfigCachePublisher publisher, TimeProvider time, ILoggerFactory loggers)
-    {
-        var body = await AdminJsonBody.ReadAsync(context, AdminJsonContext.Default.UpdateUserRequest);
-        if (body.Problem is { } bad)
-        {
-            return bad;
-        }
-
-        var user = AdminQuery.IsLookupable(id) ? await db.Users.FirstOrDefaultAsync(u => u.Id == id, context.RequestAborted) : null;
-        return user is null
-            ? AdminProblem.NotFoundResult(context, $"user {id} is not found")
-            : await UpdateAsync(user, body.Value!, context, db, publisher, time, loggers);
-    }
+    internal static Task<Results<Ok<UserResponse>, ProblemHttpResult>> UpdateByIdAsync(string id, HttpContext context, ConfigEntityStore store, UserInput input)
+        => AdminWrite.UpdateAsync(context, store, AdminJsonContext.Default.UpdateUserRequest, Shown, AdminWrite.ById<User>(store, id), input.UpdateAsync);
 
     /// <summary>BricksLLM's <c>PATCH /api/users?userId=&amp;tags=</c>.</summary>
-    internal static async Task<Results<Ok<UserResponse>, ProblemHttpResult>> UpdateByUserIdAsync(
-        HttpContext context, GatewayDbContext db, ConfigCachePublisher publisher, TimeProvider time, ILoggerFactory loggers)
+    internal static async Task<Results<Ok<UserResponse>, ProblemHttpResult>> UpdateByUserIdAsync(HttpContext context, ConfigEntityStore store, UserInput input)
     {
         var errors = new FieldErrors();
         var userId = AdminQuery.Value(context, "userId", errors);
-        var tags = Sorted(AdminQuery.Values(context, "tags", errors));
+        var tags = UserInput.Sorted(AdminQuery.Values(context, "tags", errors));
         if (userId is null && !errors.Any)
         {
             errors.Add("userId", "is required (query parameter): with tags it selects the user to update; or use PATCH /api/users/{id}");
@@ -134,17 +63,12 @@ internal static class UserEndpoints
             return errors.ToProblem(context);
         }
 
-        var body = await AdminJsonBody.ReadAsync(context, AdminJsonContext.Default.UpdateUserRequest);
-        if (body.Problem is { } bad)
+        var shown = Shown with
         {
-            return bad;
-        }
-
-        var candidates = await db.Users.Where(u => u.UserId == userId).ToListAsync(context.RequestAborted);
-        var user = candidates.FirstOrDefault(u => u.Tags.SequenceEqual(tags, StringComparer.Ordinal));
-        return user is null
-            ? AdminProblem.NotFoundResult(context, $"no user has userId {userId} and tags [{string.Join(", ", tags)}]")
-            : await UpdateAsync(user, body.Value!, context, db, publisher, time, loggers);
+            NotFound = (context, _) => AdminProblem.NotFoundResult(context, $"no user has userId {userId} and tags [{string.Join(", ", tags)}]"),
+        };
+        return await AdminWrite.UpdateAsync(
+            context, store, AdminJsonContext.Default.UpdateUserRequest, shown, async ct => (await input.FindAsync(userId!, tags, ct), userId!), input.UpdateAsync);
     }
 
     internal static async Task<Results<Ok<List<UserResponse>>, ProblemHttpResult>> ListAsync(HttpContext context, GatewayDbContext db)
@@ -189,96 +113,5 @@ internal static class UserEndpoints
 
         var users = await query.ToListAsync(context.RequestAborted);
         return TypedResults.Ok(users.ConvertAll(UserResponse.From));
-    }
-
-    private static async Task<Results<Ok<UserResponse>, ProblemHttpResult>> UpdateAsync(
-        User user, UpdateUserRequest request, HttpContext context, GatewayDbContext db, ConfigCachePublisher publisher, TimeProvider time, ILoggerFactory loggers)
-    {
-        var errors = new FieldErrors();
-        var name = request.Name is null ? null : errors.Optional("name", request.Name, MaxNameLength) ?? string.Empty;
-        var tags = errors.Strings("tags", request.Tags, KeyEndpoints.MaxTagLength) is { } given ? Sorted(given) : null;
-        var keyIds = errors.Strings("keyIds", request.KeyIds, KeyEndpoints.MaxIdLength);
-        var allowedModels = errors.Strings("allowedModels", request.AllowedModels, 256);
-        var limits = LimitFields.ForUpdate(request, LimitSettings.Of(user), errors);
-        var revokedReason = request.RevokedReason is null ? null : errors.Optional("revokedReason", request.RevokedReason, 1024);
-        var ct = context.RequestAborted;
-        if (!errors.Any)
-        {
-            if (keyIds is not null)
-            {
-                await CheckKeysExistAsync(db, keyIds, errors, ct);
-            }
-
-            if (tags is not null && !tags.SequenceEqual(user.Tags, StringComparer.Ordinal))
-            {
-                await CheckUniqueAsync(db, user.UserId, tags, user.Id, errors, ct);
-            }
-        }
-
-        if (errors.Any)
-        {
-            return errors.ToProblem(context);
-        }
-
-        user.Name = name ?? user.Name;
-        user.Tags = tags ?? user.Tags;
-        user.KeyIds = keyIds ?? user.KeyIds;
-        user.AllowedModels = allowedModels ?? user.AllowedModels;
-        limits.ApplyTo(user);
-        if (request.Revoked is { } revoked)
-        {
-            user.Revoked = revoked;
-            user.RevokedReason = revoked ? revokedReason ?? user.RevokedReason : null;
-        }
-        else if (request.RevokedReason is not null)
-        {
-            user.RevokedReason = revokedReason;
-        }
-
-        user.UpdatedAt = time.GetUtcNow().ToUnixTimeSeconds();
-        try
-        {
-            await db.SaveChangesAsync(ct);
-        }
-        catch (DbUpdateException ex) when (DbErrors.IsUniqueViolation(ex))
-        {
-            errors.Add("tags", DuplicateMessage(user.UserId));
-            return errors.ToProblem(context);
-        }
-
-        if (await publisher.UpsertAsync(context, user) is { } notPropagated)
-        {
-            return notPropagated;
-        }
-
-        ManagementLog.UserUpdated(loggers.CreateLogger(typeof(UserEndpoints)), user.Id);
-        return TypedResults.Ok(UserResponse.From(user));
-    }
-
-    private static List<string> Sorted(List<string> tags) => [.. tags.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
-
-    private static string DuplicateMessage(string userId) => $"'{userId}' already has a user with the same tags: userId and tags together identify a user";
-
-    private static async Task CheckUniqueAsync(GatewayDbContext db, string userId, List<string> tags, string? exceptId, FieldErrors errors, CancellationToken ct)
-    {
-        var sameUserId = await db.Users.AsNoTracking().Where(u => u.UserId == userId && u.Id != exceptId).Select(u => u.Tags).ToListAsync(ct);
-        if (sameUserId.Any(t => t.SequenceEqual(tags, StringComparer.Ordinal)))
-        {
-            errors.Add(exceptId is null ? "userId" : "tags", DuplicateMessage(userId));
-        }
-    }
-
-    private static async Task CheckKeysExistAsync(GatewayDbContext db, List<string> keyIds, FieldErrors errors, CancellationToken ct)
-    {
-        if (keyIds.Count == 0)
-        {
-            return;
-        }
-
-        var found = await db.Keys.AsNoTracking().Where(k => keyIds.Contains(k.KeyId)).Select(k => k.KeyId).ToListAsync(ct);
-        foreach (var missing in keyIds.Except(found, StringComparer.Ordinal))
-        {
-            errors.Add("keyIds", $"contains '{missing}', which is not a key id");
-        }
     }
 }

@@ -11,12 +11,10 @@ internal static class AdminProblem
     public const string Validation = "/errors/validation";
     public const string JsonUnmarshal = "/errors/json-unmarshal";
     public const string NotFound = "/errors/not-found";
-    public const string KeyNotFound = "/errors/key-not-found";
     public const string RouteNotFound = "/errors/route-not-found";
     public const string MissingFilters = "/errors/missing-filteres"; // sic: BricksLLM's spelling, kept for compatibility
     public const string Conflict = "/errors/conflict";
     public const string Unauthorized = "/errors/unauthorized";
-    public const string Internal = "/errors/internal";
 
     public static ProblemHttpResult Create(HttpContext context, int status, string type, string title, string detail)
     {

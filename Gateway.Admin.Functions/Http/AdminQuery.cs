@@ -68,7 +68,4 @@ internal static class AdminQuery
         errors.Add(name, $"must be a non-negative integer, got '{text}'");
         return null;
     }
-
-    /// <summary>Route ids are generated UUIDs; anything PostgreSQL cannot even compare is simply not found.</summary>
-    public static bool IsLookupable(string id) => id.Length is > 0 and <= 256 && !id.Contains('\0', StringComparison.Ordinal);
 }

@@ -9,14 +9,18 @@ namespace Gateway.Admin.Functions.Http;
 internal sealed class FieldErrors
 {
     private readonly List<string> _errors = [];
+    private Func<HttpContext, ProblemHttpResult>? _refusal;
 
-    public bool Any => _errors.Count > 0;
+    public bool Any => _errors.Count > 0 || _refusal is not null;
 
     /// <param name="field">The JSON path of the field, e.g. <c>allowedPaths[1].method</c>.</param>
     /// <param name="message">What is wrong, phrased to follow the field name: "is required".</param>
     public void Add(string field, string message) => _errors.Add($"{field} {message}");
 
-    public ProblemHttpResult ToProblem(HttpContext context) => AdminProblem.BadRequest(context, string.Join("; ", _errors));
+    /// <summary>Refuses the request with another problem than a 400 (a 409 when stored credentials cannot be decrypted).</summary>
+    public void Refuse(Func<HttpContext, ProblemHttpResult> problem) => _refusal ??= problem;
+
+    public ProblemHttpResult ToProblem(HttpContext context) => _refusal?.Invoke(context) ?? AdminProblem.BadRequest(context, string.Join("; ", _errors));
 
     /// <summary>A required string: present, not blank, at most <paramref name="maxLength"/> characters.</summary>
     public string Required(string field, string? value, int maxLength)

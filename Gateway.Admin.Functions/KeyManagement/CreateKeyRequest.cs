@@ -3,7 +3,7 @@ using Gateway.Admin.Functions.Limits;
 namespace Gateway.Admin.Functions.KeyManagement;
 
 /// <summary>Body of <c>PUT /api/key-management/keys</c> (BricksLLM's <c>RequestKey</c>).</summary>
-internal sealed class CreateKeyRequest : ILimitFieldsRequest
+internal class CreateKeyRequest : LimitFieldsRequest
 {
     public string? Name { get; set; }
 
@@ -16,20 +16,6 @@ internal sealed class CreateKeyRequest : ILimitFieldsRequest
     public string? SettingId { get; set; }
 
     public List<string?>? SettingIds { get; set; }
-
-    public decimal? CostLimitInUsd { get; set; }
-
-    public decimal? CostLimitInUsdOverTime { get; set; }
-
-    public string? CostLimitInUsdUnit { get; set; }
-
-    public int? RateLimitOverTime { get; set; }
-
-    public string? RateLimitUnit { get; set; }
-
-    public string? Ttl { get; set; }
-
-    public List<AllowedPathItem?>? AllowedPaths { get; set; }
 
     public bool? ShouldLogRequest { get; set; }
 

@@ -1,82 +1,65 @@
+using Gateway.Admin.Functions.Limits;
 using Gateway.Domain.Keys;
 
 namespace Gateway.Admin.Functions.KeyManagement;
 
 /// <summary>
 /// A key as BricksLLM's <c>ResponseKey</c> shows it, without the secret or its hash. Unset
-/// limits are 0 and unset strings empty, as Go's zero values were on the wire.
+/// strings are empty, as Go's zero values were on the wire.
 /// </summary>
-internal sealed class KeyResponse
+internal sealed class KeyResponse : LimitFieldsResponse
 {
-    public required string KeyId { get; init; }
+    private KeyResponse(ApiKey key)
+        : base(key.Limits)
+    {
+        KeyId = key.KeyId;
+        Name = key.Name;
+        Tags = key.Tags;
+        CreatedAt = key.CreatedAt;
+        UpdatedAt = key.UpdatedAt;
+        Revoked = key.Revoked;
+        RevokedReason = key.RevokedReason ?? string.Empty;
+        SettingId = key.SettingIds.FirstOrDefault() ?? string.Empty;
+        SettingIds = key.SettingIds;
+        ShouldLogRequest = key.ShouldLogRequest;
+        ShouldLogResponse = key.ShouldLogResponse;
+        RotationEnabled = key.RotationEnabled;
+        PolicyId = key.PolicyId ?? string.Empty;
+    }
 
-    public required string Name { get; init; }
+    public string KeyId { get; }
 
-    public required List<string> Tags { get; init; }
+    public string Name { get; }
 
-    public long CreatedAt { get; init; }
+    public List<string> Tags { get; }
 
-    public long UpdatedAt { get; init; }
+    public long CreatedAt { get; }
 
-    public bool Revoked { get; init; }
+    public long UpdatedAt { get; }
 
-    public required string RevokedReason { get; init; }
+    public bool Revoked { get; }
 
-    public decimal CostLimitInUsd { get; init; }
-
-    public decimal CostLimitInUsdOverTime { get; init; }
-
-    public required string CostLimitInUsdUnit { get; init; }
-
-    public int RateLimitOverTime { get; init; }
-
-    public required string RateLimitUnit { get; init; }
-
-    public required string Ttl { get; init; }
+    public string RevokedReason { get; }
 
     /// <summary>The first of <see cref="SettingIds"/>, for scripts written against the deprecated field.</summary>
-    public required string SettingId { get; init; }
+    public string SettingId { get; }
 
-    public required List<string> SettingIds { get; init; }
+    public List<string> SettingIds { get; }
 
-    public required List<AllowedPath> AllowedPaths { get; init; }
+    public bool ShouldLogRequest { get; }
 
-    public bool ShouldLogRequest { get; init; }
+    public bool ShouldLogResponse { get; }
 
-    public bool ShouldLogResponse { get; init; }
+    public bool RotationEnabled { get; }
 
-    public bool RotationEnabled { get; init; }
-
-    public required string PolicyId { get; init; }
+    public string PolicyId { get; }
 
     /// <summary>Always false: keys are always hashed.</summary>
-    public bool IsKeyNotHashed { get; init; }
+    public bool IsKeyNotHashed { get; }
 
     public static KeyResponse From(ApiKey key)
     {
         ArgumentNullException.ThrowIfNull(key);
-        return new KeyResponse
-        {
-            KeyId = key.KeyId,
-            Name = key.Name,
-            Tags = key.Tags,
-            CreatedAt = key.CreatedAt,
-            UpdatedAt = key.UpdatedAt,
-            Revoked = key.Revoked,
-            RevokedReason = key.RevokedReason ?? string.Empty,
-            CostLimitInUsd = key.CostLimitInUsd ?? 0,
-            CostLimitInUsdOverTime = key.CostLimitInUsdOverTime ?? 0,
-            CostLimitInUsdUnit = key.CostLimitInUsdUnit ?? string.Empty,
-            RateLimitOverTime = key.RateLimitOverTime ?? 0,
-            RateLimitUnit = key.RateLimitUnit ?? string.Empty,
-            Ttl = key.Ttl ?? string.Empty,
-            SettingId = key.SettingIds.FirstOrDefault() ?? string.Empty,
-            SettingIds = key.SettingIds,
-            AllowedPaths = key.AllowedPaths,
-            ShouldLogRequest = key.ShouldLogRequest,
-            ShouldLogResponse = key.ShouldLogResponse,
-            RotationEnabled = key.RotationEnabled,
-            PolicyId = key.PolicyId ?? string.Empty,
-        };
+        return new KeyResponse(key);
     }
 }

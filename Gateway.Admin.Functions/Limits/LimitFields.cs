@@ -18,54 +18,46 @@ internal static class LimitFields
     private static readonly HashSet<string> Methods = new(StringComparer.Ordinal) { "GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS" };
 
     /// <summary>On create, an absent field means no limit.</summary>
-    public static LimitSettings ForCreate(ILimitFieldsRequest request, FieldErrors errors)
-    {
-        ArgumentNullException.ThrowIfNull(request);
-        ArgumentNullException.ThrowIfNull(errors);
-        var (rateAmount, rateUnit) = Window(errors, "rateLimitOverTime", request.RateLimitOverTime, "rateLimitUnit", request.RateLimitUnit, RateUnits, bothRequired: false);
-        var (costAmount, costUnit) = Window(errors, "costLimitInUsdOverTime", request.CostLimitInUsdOverTime, "costLimitInUsdUnit", request.CostLimitInUsdUnit, CostUnits, bothRequired: false);
-        return new(
-            Total(errors, request.CostLimitInUsd),
-            costAmount,
-            costUnit,
-            rateAmount is null ? null : (int)rateAmount.Value,
-            rateUnit,
-            Ttl(errors, request.Ttl),
-            Paths(errors, request.AllowedPaths) ?? []);
-    }
+    public static SubjectLimits ForCreate(LimitFieldsRequest request, FieldErrors errors)
+        => ForUpdate(request, new SubjectLimits(), errors, bothRequired: false);
 
     /// <summary>On update, an absent field keeps its value; an amount and its unit must be given together.</summary>
-    public static LimitSettings ForUpdate(ILimitFieldsRequest request, LimitSettings current, FieldErrors errors)
+    public static SubjectLimits ForUpdate(LimitFieldsRequest request, SubjectLimits current, FieldErrors errors)
+        => ForUpdate(request, current, errors, bothRequired: true);
+
+    private static SubjectLimits ForUpdate(LimitFieldsRequest request, SubjectLimits current, FieldErrors errors, bool bothRequired)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(current);
         ArgumentNullException.ThrowIfNull(errors);
-        var result = current;
+        var result = current with { };
         if (request.CostLimitInUsd is not null)
         {
-            result = result with { CostLimitInUsd = Total(errors, request.CostLimitInUsd) };
+            result.CostLimitInUsd = Total(errors, request.CostLimitInUsd);
         }
 
         if (request.RateLimitOverTime is not null || request.RateLimitUnit is not null)
         {
-            var (amount, unit) = Window(errors, "rateLimitOverTime", request.RateLimitOverTime, "rateLimitUnit", request.RateLimitUnit, RateUnits, bothRequired: true);
-            result = result with { RateLimitOverTime = amount is null ? null : (int)amount.Value, RateLimitUnit = unit };
+            var (amount, unit) = Window(errors, "rateLimitOverTime", request.RateLimitOverTime, "rateLimitUnit", request.RateLimitUnit, RateUnits, bothRequired);
+            result.RateLimitOverTime = amount is null ? null : (int)amount.Value;
+            result.RateLimitUnit = unit;
         }
 
         if (request.CostLimitInUsdOverTime is not null || request.CostLimitInUsdUnit is not null)
         {
-            var (amount, unit) = Window(errors, "costLimitInUsdOverTime", request.CostLimitInUsdOverTime, "costLimitInUsdUnit", request.CostLimitInUsdUnit, CostUnits, bothRequired: true);
-            result = result with { CostLimitInUsdOverTime = amount, CostLimitInUsdUnit = unit };
+            var (amount, unit) = Window(errors, "costLimitInUsdOverTime", request.CostLimitInUsdOverTime, "costLimitInUsdUnit", request.CostLimitInUsdUnit, CostUnits, bothRequired);
+            result.CostLimitInUsdOverTime = amount;
+            result.CostLimitInUsdUnit = unit;
         }
 
         if (request.Ttl is not null)
         {
-            result = result with { Ttl = Ttl(errors, request.Ttl) };
+            result.Ttl = Ttl(errors, request.Ttl);
         }
 
         if (Paths(errors, request.AllowedPaths) is { } paths)
         {
-            result = result with { AllowedPaths = paths };
+            result.AllowedPaths = paths;
         }
 
         return result;

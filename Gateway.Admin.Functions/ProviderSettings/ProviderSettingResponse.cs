@@ -25,4 +25,29 @@ internal sealed class ProviderSettingResponse
     public CostMap? CostMap { get; init; }
 
     public required SortedDictionary<string, string> Setting { get; init; }
+
+    public static ProviderSettingResponse From(ProviderSetting setting, Dictionary<string, string>? secrets)
+    {
+        ArgumentNullException.ThrowIfNull(setting);
+        var shown = new SortedDictionary<string, string>(setting.Parameters, StringComparer.Ordinal);
+        foreach (var (name, value) in secrets ?? [])
+        {
+            shown[name] = Mask(value);
+        }
+
+        return new ProviderSettingResponse
+        {
+            Id = setting.Id,
+            CreatedAt = setting.CreatedAt,
+            UpdatedAt = setting.UpdatedAt,
+            Provider = setting.Provider,
+            Name = setting.Name,
+            AllowedModels = setting.AllowedModels,
+            CostMap = setting.CostMap,
+            Setting = shown,
+        };
+    }
+
+    /// <summary>Enough to tell two keys apart, never enough to use one.</summary>
+    internal static string Mask(string secret) => secret.Length >= 12 ? "****" + secret[^4..] : "****";
 }

@@ -1,3 +1,5 @@
+using Gateway.Domain.Limits;
+
 namespace Gateway.Domain.Keys;
 
 /// <summary>A gateway-issued API key. The raw key is never stored: only its SHA-256 hash.</summary>
@@ -20,24 +22,10 @@ public sealed class ApiKey
 
     public string? RevokedReason { get; set; }
 
-    public decimal? CostLimitInUsd { get; set; }
-
-    public decimal? CostLimitInUsdOverTime { get; set; }
-
-    /// <summary><c>m</c>, <c>h</c>, <c>d</c> or <c>mo</c>.</summary>
-    public string? CostLimitInUsdUnit { get; set; }
-
-    public int? RateLimitOverTime { get; set; }
-
-    /// <summary><c>s</c>, <c>m</c>, <c>h</c> or <c>d</c>.</summary>
-    public string? RateLimitUnit { get; set; }
-
-    /// <summary>Go-style duration counted from <see cref="CreatedAt"/>, e.g. <c>2h</c>.</summary>
-    public string? Ttl { get; set; }
+    /// <summary>Rate and spend limits, ttl (from <see cref="CreatedAt"/>) and allowed paths.</summary>
+    public SubjectLimits Limits { get; set; } = new();
 
     public List<string> SettingIds { get; set; } = [];
-
-    public List<AllowedPath> AllowedPaths { get; set; } = [];
 
     public bool ShouldLogRequest { get; set; }
 

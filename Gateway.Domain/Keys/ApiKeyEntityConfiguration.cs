@@ -1,4 +1,4 @@
-using Gateway.Domain.Persistence;
+using Gateway.Domain.Limits;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
@@ -22,14 +22,8 @@ internal sealed class ApiKeyEntityConfiguration : IEntityTypeConfiguration<ApiKe
         builder.Property(k => k.UpdatedAt).HasColumnName("updated_at");
         builder.Property(k => k.Revoked).HasColumnName("revoked");
         builder.Property(k => k.RevokedReason).HasColumnName("revoked_reason");
-        builder.Property(k => k.CostLimitInUsd).HasColumnName("cost_limit_in_usd");
-        builder.Property(k => k.CostLimitInUsdOverTime).HasColumnName("cost_limit_in_usd_over_time");
-        builder.Property(k => k.CostLimitInUsdUnit).HasColumnName("cost_limit_in_usd_unit").HasMaxLength(4);
-        builder.Property(k => k.RateLimitOverTime).HasColumnName("rate_limit_over_time");
-        builder.Property(k => k.RateLimitUnit).HasColumnName("rate_limit_unit").HasMaxLength(4);
-        builder.Property(k => k.Ttl).HasColumnName("ttl").HasMaxLength(64);
+        builder.MapLimits(k => k.Limits);
         builder.Property(k => k.SettingIds).HasColumnName("setting_ids");
-        builder.Property(k => k.AllowedPaths).HasColumnName("allowed_paths").HasJsonbConversion();
         builder.Property(k => k.ShouldLogRequest).HasColumnName("should_log_request");
         builder.Property(k => k.ShouldLogResponse).HasColumnName("should_log_response");
         builder.Property(k => k.RotationEnabled).HasColumnName("rotation_enabled");

@@ -19,7 +19,7 @@ public sealed partial class KeyExpirer(GatewayDbContext db, TimeProvider time, I
     {
         var now = time.GetUtcNow();
         var nowSeconds = now.ToUnixTimeSeconds();
-        var keys = (await db.Keys.Where(k => !k.Revoked && k.Ttl != null && k.Ttl != "").ToListAsync(cancellationToken))
+        var keys = (await db.Keys.Where(k => !k.Revoked && k.Limits.Ttl != null && k.Limits.Ttl != "").ToListAsync(cancellationToken))
             .Where(k => KeyExpiry.IsExpired(k, now)).ToList();
         foreach (var key in keys)
         {
@@ -28,7 +28,7 @@ public sealed partial class KeyExpirer(GatewayDbContext db, TimeProvider time, I
             key.UpdatedAt = nowSeconds;
         }
 
-        var users = (await db.Users.Where(u => !u.Revoked && u.Ttl != null && u.Ttl != "").ToListAsync(cancellationToken))
+        var users = (await db.Users.Where(u => !u.Revoked && u.Limits.Ttl != null && u.Limits.Ttl != "").ToListAsync(cancellationToken))
             .Where(u => KeyExpiry.IsExpired(u, now)).ToList();
         foreach (var user in users)
         {

@@ -22,12 +22,12 @@ public static class KeyExpiry
     public static bool IsExpired(ApiKey key, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(key);
-        return ExpiresAt(key.CreatedAt, key.Ttl) is { } expiresAt && now >= expiresAt;
+        return ExpiresAt(key.CreatedAt, key.Limits.Ttl) is { } expiresAt && now >= expiresAt;
     }
 
     public static bool IsExpired(Users.User user, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(user);
-        return ExpiresAt(user.CreatedAt, user.Ttl) is { } expiresAt && now >= expiresAt;
+        return ExpiresAt(user.CreatedAt, user.Limits.Ttl) is { } expiresAt && now >= expiresAt;
     }
 }

@@ -113,21 +113,22 @@ public sealed class RedisLimiter(RedisConnection redis, LocalRateLimiter local, 
 
     private static void AddChecks(LimitSubject subject, DateTimeOffset now, List<Check> checks)
     {
-        if (subject.HasRateLimit && LimitUnits.TryParse(subject.RateLimitUnit, out var rateUnit))
+        var limits = subject.Limits;
+        if (limits.HasRateLimit && LimitUnits.TryParse(limits.RateLimitUnit, out var rateUnit))
         {
             var (start, end) = rateUnit.Window(now);
-            checks.Add(new Check(SpendCounterKeys.Rate(subject.Owner, subject.Id, rateUnit, start), true, subject.RateLimitOverTime!.Value, end));
+            checks.Add(new Check(SpendCounterKeys.Rate(subject.Owner, subject.Id, rateUnit, start), true, limits.RateLimitOverTime!.Value, end));
         }
 
-        if (subject.CostLimitInUsd is > 0)
+        if (limits.CostLimitInUsd is > 0)
         {
-            checks.Add(new Check(SpendCounterKeys.Total(subject.Owner, subject.Id), false, SpendCounterKeys.ToNanoDollars(subject.CostLimitInUsd.Value), null));
+            checks.Add(new Check(SpendCounterKeys.Total(subject.Owner, subject.Id), false, SpendCounterKeys.ToNanoDollars(limits.CostLimitInUsd.Value), null));
         }
 
-        if (subject.CostLimitInUsdOverTime is > 0 && LimitUnits.TryParse(subject.CostLimitInUsdUnit, out var costUnit))
+        if (limits.CostLimitInUsdOverTime is > 0 && LimitUnits.TryParse(limits.CostLimitInUsdUnit, out var costUnit))
         {
             var (start, end) = costUnit.Window(now);
-            checks.Add(new Check(SpendCounterKeys.Window(subject.Owner, subject.Id, costUnit, start), false, SpendCounterKeys.ToNanoDollars(subject.CostLimitInUsdOverTime.Value), end));
+            checks.Add(new Check(SpendCounterKeys.Window(subject.Owner, subject.Id, costUnit, start), false, SpendCounterKeys.ToNanoDollars(limits.CostLimitInUsdOverTime.Value), end));
         }
     }
 

@@ -3,6 +3,7 @@ using Gateway.Domain.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 namespace Gateway.Domain.Persistence;
 
@@ -10,6 +11,18 @@ namespace Gateway.Domain.Persistence;
 internal static class JsonbConversion
 {
     public static PropertyBuilder<T> HasJsonbConversion<T>(this PropertyBuilder<T> builder)
+    {
+        var (converter, comparer) = Create<T>();
+        return builder.HasColumnType("jsonb").HasConversion(converter, comparer);
+    }
+
+    public static ComplexTypePropertyBuilder<T> HasJsonbConversion<T>(this ComplexTypePropertyBuilder<T> builder)
+    {
+        var (converter, comparer) = Create<T>();
+        return builder.HasColumnType("jsonb").HasConversion(converter, comparer);
+    }
+
+    private static (ValueConverter<T, string> Converter, ValueComparer<T> Comparer) Create<T>()
     {
         var typeInfo = DomainJsonContext.Default.GetTypeInfo(typeof(T))
             ?? throw new InvalidOperationException($"{typeof(T)} is not registered in {nameof(DomainJsonContext)}.");
@@ -20,11 +33,9 @@ internal static class JsonbConversion
             (a, b) => JsonSerializer.Serialize(a, typeInfo) == JsonSerializer.Serialize(b, typeInfo),
             v => JsonSerializer.Serialize(v, typeInfo).GetHashCode(StringComparison.Ordinal),
             v => (T)JsonSerializer.Deserialize(JsonSerializer.Serialize(v, typeInfo), typeInfo)!);
-
-        builder.HasColumnType("jsonb").HasConversion(
+        var converter = new ValueConverter<T, string>(
             v => JsonSerializer.Serialize(v, typeInfo),
-            s => (T)JsonSerializer.Deserialize(s, typeInfo)!,
-            comparer);
-        return builder;
+            s => (T)JsonSerializer.Deserialize(s, typeInfo)!);
+        return (converter, comparer);
     }
 }

@@ -2,7 +2,6 @@ using Gateway.Domain.Hosting;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -12,8 +11,9 @@ namespace Gateway.Domain.Persistence;
 public static class PersistenceServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers the app's one <see cref="NpgsqlDataSource"/> on <c>ConnectionStrings__Postgres</c> and
-    /// <see cref="GatewayDbContext"/> (pooled) on it, so EF Core and raw SQL share one connection pool.
+    /// Registers the app's one <see cref="NpgsqlDataSource"/> (one connection pool) on
+    /// <c>ConnectionStrings__Postgres</c>, and <see cref="GatewayDbContext"/> (pooled) over it: raw SQL
+    /// takes the data source from DI, so EF Core and raw SQL share the pool.
     /// </summary>
     public static IServiceCollection AddGatewayPersistence(this IServiceCollection services, IConfiguration configuration)
     {
@@ -23,8 +23,11 @@ public static class PersistenceServiceCollectionExtensions
             .ValidateOnStart();
         services.AddSettingsValidator(DatabaseOptions.Section, new DatabaseOptionsValidator(), new Dictionary<string, string> { ["ConnectionString"] = "ConnectionStrings__Postgres" });
 
-        services.TryAddSingleton(sp => NpgsqlDataSource.Create(sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.ConnectionString));
-        services.AddDbContextPool<GatewayDbContext>((sp, options) => options.UseNpgsql(sp.GetRequiredService<NpgsqlDataSource>()));
+        // The connection string is read when the data source is first resolved, not now, so that
+        // settings a host adds after registration (tests, the Functions host) are seen.
+        services.AddNpgsqlDataSource(string.Empty, static (sp, dataSource) =>
+            dataSource.ConnectionStringBuilder.ConnectionString = sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.ConnectionString);
+        services.AddDbContextPool<GatewayDbContext>(static (sp, options) => options.UseNpgsql(sp.GetRequiredService<NpgsqlDataSource>()));
         services.AddHostedService<StartupMigrationService>();
         services.AddHealthChecks().AddCheck<PostgresHealthCheck>("postgres");
         return services;

@@ -1,4 +1,4 @@
-using Gateway.Domain.Keys;
+using Gateway.Domain.Limits;
 
 namespace Gateway.Domain.Users;
 
@@ -26,22 +26,8 @@ public sealed class User
 
     public string? RevokedReason { get; set; }
 
-    public decimal? CostLimitInUsd { get; set; }
-
-    public decimal? CostLimitInUsdOverTime { get; set; }
-
-    /// <summary><c>m</c>, <c>h</c>, <c>d</c> or <c>mo</c>.</summary>
-    public string? CostLimitInUsdUnit { get; set; }
-
-    public int? RateLimitOverTime { get; set; }
-
-    /// <summary><c>s</c>, <c>m</c>, <c>h</c> or <c>d</c>.</summary>
-    public string? RateLimitUnit { get; set; }
-
-    /// <summary>Go-style duration counted from <see cref="CreatedAt"/>, e.g. <c>2h</c>.</summary>
-    public string? Ttl { get; set; }
-
-    public List<AllowedPath> AllowedPaths { get; set; } = [];
+    /// <summary>Rate and spend limits, ttl (from <see cref="CreatedAt"/>) and allowed paths.</summary>
+    public SubjectLimits Limits { get; set; } = new();
 
     /// <summary>Empty: every model the key may use.</summary>
     public List<string> AllowedModels { get; set; } = [];

@@ -1,4 +1,4 @@
-using Gateway.Domain.Persistence;
+using Gateway.Domain.Limits;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
@@ -20,13 +20,7 @@ internal sealed class UserEntityConfiguration : IEntityTypeConfiguration<User>
         builder.Property(u => u.KeyIds).HasColumnName("key_ids");
         builder.Property(u => u.Revoked).HasColumnName("revoked");
         builder.Property(u => u.RevokedReason).HasColumnName("revoked_reason");
-        builder.Property(u => u.CostLimitInUsd).HasColumnName("cost_limit_in_usd");
-        builder.Property(u => u.CostLimitInUsdOverTime).HasColumnName("cost_limit_in_usd_over_time");
-        builder.Property(u => u.CostLimitInUsdUnit).HasColumnName("cost_limit_in_usd_unit").HasMaxLength(4);
-        builder.Property(u => u.RateLimitOverTime).HasColumnName("rate_limit_over_time");
-        builder.Property(u => u.RateLimitUnit).HasColumnName("rate_limit_unit").HasMaxLength(4);
-        builder.Property(u => u.Ttl).HasColumnName("ttl").HasMaxLength(64);
-        builder.Property(u => u.AllowedPaths).HasColumnName("allowed_paths").HasJsonbConversion();
+        builder.MapLimits(u => u.Limits);
         builder.Property(u => u.AllowedModels).HasColumnName("allowed_models");
         builder.Property(u => u.CreatedAt).HasColumnName("created_at");
         builder.Property(u => u.UpdatedAt).HasColumnName("updated_at");

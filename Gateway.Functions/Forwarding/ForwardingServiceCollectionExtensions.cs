@@ -6,7 +6,7 @@ namespace Gateway.Functions.Forwarding;
 
 internal static class ForwardingServiceCollectionExtensions
 {
-    /// <summary>The forward path: options, the upstream client, limits and the handler.</summary>
+    /// <summary>The forward path: options, the upstream client and forwarder, limits, credentials.</summary>
     public static WebApplicationBuilder AddGatewayForwarding(this WebApplicationBuilder builder)
     {
         builder.Services.AddOptions<ProxyOptions>().Bind(builder.Configuration.GetSection(ProxyOptions.Section)).ValidateOnStart();
@@ -17,7 +17,7 @@ internal static class ForwardingServiceCollectionExtensions
         builder.Services.AddSingleton<UpstreamClient>();
         builder.Services.AddGatewayCredentialProtection(builder.Configuration);
         builder.Services.AddSingleton<IProviderSecrets, ProviderSecretsCache>();
-        builder.Services.AddSingleton<ProxyHandler>();
+        builder.Services.AddSingleton<ProxyForwarder>();
         return builder;
     }
 }

@@ -27,8 +27,8 @@ var protector = new CredentialProtector(Options.Create(new EncryptionOptions { K
 var setting = TestData.NewSetting();
 setting.EncryptedSecrets = protector.Protect(new Dictionary<string, string> { ["apikey"] = "sk-bench" });
 var (key, rawKey) = TestData.NewKey("bench", setting.Id);
-key.RateLimitOverTime = 100_000_000;
-key.RateLimitUnit = "d";
+key.Limits.RateLimitOverTime = 100_000_000;
+key.Limits.RateLimitUnit = "d";
 var writer = new ConfigCacheWriter(redis);
 await writer.UpsertAsync(setting);
 await writer.UpsertAsync(key);

@@ -28,10 +28,10 @@ public sealed partial class SpendCounterRebuilder(GatewayDbContext db, SpendLedg
     {
         var now = time.GetUtcNow();
         var keyIds = await db.Keys.AsNoTracking()
-            .Where(k => !k.Revoked && (k.CostLimitInUsd > 0 || k.CostLimitInUsdOverTime > 0))
+            .Where(k => !k.Revoked && (k.Limits.CostLimitInUsd > 0 || k.Limits.CostLimitInUsdOverTime > 0))
             .Select(k => k.KeyId).ToListAsync(cancellationToken);
         var userIds = await db.Users.AsNoTracking()
-            .Where(u => !u.Revoked && (u.CostLimitInUsd > 0 || u.CostLimitInUsdOverTime > 0))
+            .Where(u => !u.Revoked && (u.Limits.CostLimitInUsd > 0 || u.Limits.CostLimitInUsdOverTime > 0))
             .Select(u => u.Id).ToListAsync(cancellationToken);
 
         var writes = new List<(string Counter, long NanoUsd, TimeSpan? ExpiresIn)>();

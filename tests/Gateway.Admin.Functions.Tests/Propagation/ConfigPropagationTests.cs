@@ -57,14 +57,14 @@ public sealed class ConfigPropagationTests : IAsyncLifetime
         await Eventually(() => _proxy.Current.KeysByHash.ContainsKey(hash), "a new key is usable");
         var seen = _proxy.Current.KeysByHash[hash];
         Assert.Equal(keyId, seen.KeyId);
-        Assert.Equal(2, seen.RateLimitOverTime);
+        Assert.Equal(2, seen.Limits.RateLimitOverTime);
         Assert.Equal([settingId], seen.SettingIds);
 
         await _api.OkAsync(HttpMethod.Patch, $"/api/key-management/keys/{keyId}", """{"revoked":true,"revokedReason":"compromised"}""");
         await Eventually(() => _proxy.Current.KeysById[keyId].Revoked, "a revoked key is refused");
 
         await _api.OkAsync(HttpMethod.Patch, $"/api/key-management/keys/{keyId}", """{"revoked":false,"rateLimitOverTime":7,"rateLimitUnit":"s"}""");
-        await Eventually(() => _proxy.Current.KeysById[keyId] is { Revoked: false, RateLimitOverTime: 7 }, "a changed key's limits apply");
+        await Eventually(() => _proxy.Current.KeysById[keyId] is { Revoked: false, Limits.RateLimitOverTime: 7 }, "a changed key's limits apply");
 
         using var deleted = await _api.SendAsync(HttpMethod.Delete, $"/api/key-management/keys/{keyId}");
         Assert.Equal(HttpStatusCode.OK, deleted.StatusCode);

@@ -44,7 +44,8 @@ public sealed class AdminApi : IAsyncDisposable
 
     public static string NewEncryptionKey() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
 
-    public static async Task<AdminApi> StartAsync(Action<Dictionary<string, string?>>? configure = null)
+    /// <param name="services">Replaces services of the app (registered after the app's own), e.g. a frozen <see cref="TimeProvider"/>.</param>
+    public static async Task<AdminApi> StartAsync(Action<Dictionary<string, string?>>? configure = null, Action<IServiceCollection>? services = null)
     {
         var database = new PostgresDatabase();
         await database.InitializeAsync();
@@ -61,13 +62,17 @@ public sealed class AdminApi : IAsyncDisposable
         };
         configure?.Invoke(settings);
         var logs = new CapturedLogs();
-        var app = await StartAppAsync(settings, logs);
+        var app = await StartAppAsync(settings, logs, services);
         return new AdminApi(database, prefix, encryptionKey, logs, app);
     }
 
     /// <summary>Starts the admin app (with the port-race retry of <see cref="GatewayApps"/>), capturing its logs.</summary>
-    public static Task<GatewayAppFactory<Program>> StartAppAsync(Dictionary<string, string?> settings, CapturedLogs logs)
-        => GatewayApps.StartAsync<Program>(settings, services => services.AddSingleton<ILoggerProvider>(logs));
+    public static Task<GatewayAppFactory<Program>> StartAppAsync(Dictionary<string, string?> settings, CapturedLogs logs, Action<IServiceCollection>? configure = null)
+        => GatewayApps.StartAsync<Program>(settings, services =>
+        {
+            services.AddSingleton<ILoggerProvider>(logs);
+            configure?.Invoke(services);
+        });
 
     public RedisConnection CreateRedis() => RedisTestConnection.Create(RedisPrefix);
 

@@ -25,7 +25,7 @@ public sealed class RedisLimiterOutageTests : IAsyncDisposable
     public async Task SpendLimit_RedisDown_FailsClosedWithRetryAfterAndIsCounted()
     {
         var (limiter, collector) = Create();
-        var key = new ApiKey { KeyId = "k", Name = "n", KeyHash = "h", CostLimitInUsd = 1m, RateLimitOverTime = 100, RateLimitUnit = "m" };
+        var key = new ApiKey { KeyId = "k", Name = "n", KeyHash = "h", Limits = { CostLimitInUsd = 1m, RateLimitOverTime = 100, RateLimitUnit = "m" } };
 
         var decision = await limiter.CheckAsync([LimitSubject.For(key)], CancellationToken.None);
 
@@ -38,7 +38,7 @@ public sealed class RedisLimiterOutageTests : IAsyncDisposable
     public async Task RateLimit_RedisDown_LocalLimiterAdmitsExactlyTheLimit()
     {
         var (limiter, collector) = Create();
-        var key = new ApiKey { KeyId = Guid.NewGuid().ToString(), Name = "n", KeyHash = "h", RateLimitOverTime = 3, RateLimitUnit = "d" };
+        var key = new ApiKey { KeyId = Guid.NewGuid().ToString(), Name = "n", KeyHash = "h", Limits = { RateLimitOverTime = 3, RateLimitUnit = "d" } };
 
         var outcomes = new List<LimitOutcome>();
         for (var i = 0; i < 5; i++)

@@ -49,14 +49,14 @@ public sealed class ProxyAccessTests : IAsyncLifetime
     [Fact]
     public async Task KeyPastTtl_Gets401()
     {
-        var (_, raw) = await _host.AddKeyAsync(k => { k.CreatedAt = DateTimeOffset.UtcNow.AddSeconds(-10).ToUnixTimeSeconds(); k.Ttl = "5s"; }, await _host.AddSettingAsync());
+        var (_, raw) = await _host.AddKeyAsync(k => { k.CreatedAt = DateTimeOffset.UtcNow.AddSeconds(-10).ToUnixTimeSeconds(); k.Limits.Ttl = "5s"; }, await _host.AddSettingAsync());
         await AssertRejectedAsync(raw, Chat("gpt-4o"), 401, "expired");
     }
 
     [Fact]
     public async Task KeyWithinTtl_Passes()
     {
-        var (_, raw) = await _host.AddKeyAsync(k => k.Ttl = "1h", await _host.AddSettingAsync());
+        var (_, raw) = await _host.AddKeyAsync(k => k.Limits.Ttl = "1h", await _host.AddSettingAsync());
         using var response = await SendAsync(raw, Chat("gpt-4o"));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
@@ -64,7 +64,7 @@ public sealed class ProxyAccessTests : IAsyncLifetime
     [Fact]
     public async Task AllowedPaths_OtherPath_Gets403AndListedPathPasses()
     {
-        var (_, raw) = await _host.AddKeyAsync(k => k.AllowedPaths = [new AllowedPath("/api/providers/openai/v1/embeddings", "POST")], await _host.AddSettingAsync());
+        var (_, raw) = await _host.AddKeyAsync(k => k.Limits.AllowedPaths = [new AllowedPath("/api/providers/openai/v1/embeddings", "POST")], await _host.AddSettingAsync());
 
         await AssertRejectedAsync(raw, Chat("gpt-4o"), 403, "path is not allowed");
         using var ok = await SendAsync(raw, Json("/api/providers/openai/v1/embeddings", """{"model":"text-embedding-3-small","input":"x"}"""));
@@ -78,7 +78,7 @@ public sealed class ProxyAccessTests : IAsyncLifetime
         var (_, plain) = await _host.AddKeyAsync(null, setting);
         await AssertRejectedAsync(plain, Json("/api/providers/openai/v1/brand_new_api", "{}"), 404, "not a known openai endpoint");
 
-        var (_, allowed) = await _host.AddKeyAsync(k => k.AllowedPaths = [new AllowedPath("/api/providers/openai/v1/brand_new_api", "POST")], setting);
+        var (_, allowed) = await _host.AddKeyAsync(k => k.Limits.AllowedPaths = [new AllowedPath("/api/providers/openai/v1/brand_new_api", "POST")], setting);
         using var response = await SendAsync(allowed, Json("/api/providers/openai/v1/brand_new_api", "{}"));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("/v1/brand_new_api", _host.Upstream.LastRequest!.Path);
@@ -110,7 +110,7 @@ public sealed class ProxyAccessTests : IAsyncLifetime
     [Fact]
     public async Task RateLimit_200ConcurrentRequestsLimit20_Exactly20Pass()
     {
-        var (_, raw) = await _host.AddKeyAsync(k => { k.RateLimitOverTime = 20; k.RateLimitUnit = "d"; }, await _host.AddSettingAsync());
+        var (_, raw) = await _host.AddKeyAsync(k => { k.Limits.RateLimitOverTime = 20; k.Limits.RateLimitUnit = "d"; }, await _host.AddSettingAsync());
         using var client = _host.CreateClient(raw);
 
         var responses = await Task.WhenAll(Enumerable.Range(0, 200).Select(async _ =>
@@ -128,7 +128,7 @@ public sealed class ProxyAccessTests : IAsyncLifetime
     [Fact]
     public async Task SpendLimit_TotalSpendReached_Gets429WithoutUpstreamCall()
     {
-        var (key, raw) = await _host.AddKeyAsync(k => k.CostLimitInUsd = 0.5m, await _host.AddSettingAsync());
+        var (key, raw) = await _host.AddKeyAsync(k => k.Limits.CostLimitInUsd = 0.5m, await _host.AddSettingAsync());
         var redis = await _host.Redis.GetDatabaseAsync();
         await redis.StringSetAsync(_host.Prefix + SpendCounterKeys.Total(SpendCounterKeys.Owner.Key, key.KeyId), SpendCounterKeys.ToNanoDollars(0.5m) - 1);
 
@@ -145,7 +145,7 @@ public sealed class ProxyAccessTests : IAsyncLifetime
     [Fact]
     public async Task SpendLimitPerDay_WindowSpendReached_Gets429WithRetryAfterUntilWindowEnd()
     {
-        var (key, raw) = await _host.AddKeyAsync(k => { k.CostLimitInUsdOverTime = 1m; k.CostLimitInUsdUnit = "d"; }, await _host.AddSettingAsync());
+        var (key, raw) = await _host.AddKeyAsync(k => { k.Limits.CostLimitInUsdOverTime = 1m; k.Limits.CostLimitInUsdUnit = "d"; }, await _host.AddSettingAsync());
         var (start, end) = LimitUnit.Day.Window(DateTimeOffset.UtcNow);
         var redis = await _host.Redis.GetDatabaseAsync();
         await redis.StringSetAsync(_host.Prefix + SpendCounterKeys.Window(SpendCounterKeys.Owner.Key, key.KeyId, LimitUnit.Day, start), SpendCounterKeys.ToNanoDollars(1m));
@@ -162,7 +162,7 @@ public sealed class ProxyAccessTests : IAsyncLifetime
     {
         var (key, raw) = await _host.AddKeyAsync(null, await _host.AddSettingAsync());
         var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
-        var user = new User { Id = Guid.NewGuid().ToString(), UserId = "end-user-7", KeyIds = [key.KeyId], RateLimitOverTime = 1, RateLimitUnit = "d", CreatedAt = now, UpdatedAt = now };
+        var user = new User { Id = Guid.NewGuid().ToString(), UserId = "end-user-7", KeyIds = [key.KeyId], Limits = { RateLimitOverTime = 1, RateLimitUnit = "d" }, CreatedAt = now, UpdatedAt = now };
         await new Gateway.Domain.Config.ConfigCacheWriter(_host.Redis).UpsertAsync(user);
         await _host.WaitUntilAsync(s => s.UsersById.ContainsKey(user.Id));
 
@@ -180,6 +180,33 @@ public sealed class ProxyAccessTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, otherUser.StatusCode);
         var usageEvent = await _host.Events.WaitForAsync(e => e.UserId == "someone-else");
         Assert.Equal(key.KeyId, usageEvent.KeyId);
+    }
+
+    [Fact]
+    public async Task EndUser_MatchedOnceInTheProxy_EventCarriesTheMatchedRowId()
+    {
+        var (key, raw) = await _host.AddKeyAsync(k => k.Tags = ["team-a"], await _host.AddSettingAsync());
+        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        var byTags = new User { Id = Guid.NewGuid().ToString(), UserId = "end-user-9", Tags = ["team-a", "eu"], CreatedAt = now, UpdatedAt = now };
+        var byKey = new User { Id = Guid.NewGuid().ToString(), UserId = "end-user-9", KeyIds = [key.KeyId], CreatedAt = now, UpdatedAt = now };
+        var writer = new Gateway.Domain.Config.ConfigCacheWriter(_host.Redis);
+        await writer.UpsertAsync(byTags);
+        await writer.UpsertAsync(byKey);
+        await _host.WaitUntilAsync(s => s.UsersById.ContainsKey(byTags.Id) && s.UsersById.ContainsKey(byKey.Id));
+
+        using (var response = await SendAsync(raw, Chat("gpt-4o", user: "end-user-9")))
+        {
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        using (var unmatched = await SendAsync(raw, Chat("gpt-4o", user: "nobody")))
+        {
+            Assert.Equal(HttpStatusCode.OK, unmatched.StatusCode);
+        }
+
+        // The user naming the key wins over the one matching by tags; no row → no id.
+        Assert.Equal(byKey.Id, (await _host.Events.WaitForAsync(e => e.UserId == "end-user-9")).EndUserId);
+        Assert.Null((await _host.Events.WaitForAsync(e => e.UserId == "nobody")).EndUserId);
     }
 
     [Fact]

@@ -15,15 +15,20 @@ namespace Gateway.Functions.Tests.Proxy;
 /// A running proxy on loopback in front of the fake provider, with real Redis (its own key
 /// prefix) and a recording queue transport behind the real publisher.
 /// </summary>
-public sealed class ProxyTestHost : IAsyncLifetime
+public sealed class ProxyTestHost : IAsyncLifetime, IAsyncDisposable
 {
     public const string UpstreamOpenAiKey = "sk-upstream-openai-0001";
     public static readonly string EncryptionKey = Convert.ToBase64String(Enumerable.Range(1, 32).Select(i => (byte)i).ToArray());
 
     private readonly Dictionary<string, string?> _extraSettings;
+    private readonly Action<IServiceCollection>? _services;
     private GatewayAppFactory<Program>? _app;
 
-    public ProxyTestHost(Dictionary<string, string?>? extraSettings = null) => _extraSettings = extraSettings ?? [];
+    public ProxyTestHost(Dictionary<string, string?>? extraSettings = null, Action<IServiceCollection>? services = null)
+    {
+        _extraSettings = extraSettings ?? [];
+        _services = services;
+    }
 
     public FakeLlmServer Upstream { get; private set; } = null!;
 
@@ -61,15 +66,32 @@ public sealed class ProxyTestHost : IAsyncLifetime
             settings[name] = value;
         }
 
-        _app = CreateApp(settings, Events);
-        _ = _app.BaseAddress;
+        _app = await StartAppAsync(settings, Events, _services);
     }
 
     /// <summary>
     /// A proxy app with what every proxy needs in tests (Redis, an encryption key, a queue
     /// transport that records) under <paramref name="settings"/>, which win.
     /// </summary>
-    public static GatewayAppFactory<Program> CreateApp(IDictionary<string, string?> settings, RecordingUsageTransport? events = null)
+    /// <summary><see cref="CreateApp"/>, started, retrying WebApplicationFactory's port-setup race (see <see cref="GatewayApps"/>).</summary>
+    public static async Task<GatewayAppFactory<Program>> StartAppAsync(IDictionary<string, string?> settings, RecordingUsageTransport? events = null, Action<IServiceCollection>? configure = null)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var app = CreateApp(settings, events, configure);
+            try
+            {
+                _ = app.BaseAddress;
+                return app;
+            }
+            catch (Exception ex) when (attempt < 5 && ex is InvalidOperationException or ObjectDisposedException or IOException)
+            {
+                await app.DisposeAsync();
+            }
+        }
+    }
+
+    public static GatewayAppFactory<Program> CreateApp(IDictionary<string, string?> settings, RecordingUsageTransport? events = null, Action<IServiceCollection>? configure = null)
     {
         var all = new Dictionary<string, string?>
         {
@@ -87,8 +109,11 @@ public sealed class ProxyTestHost : IAsyncLifetime
         {
             services.RemoveAll<IUsageEventTransport>();
             services.AddSingleton<IUsageEventTransport>(transport);
+            configure?.Invoke(services);
         });
     }
+
+    ValueTask IAsyncDisposable.DisposeAsync() => new(DisposeAsync());
 
     public async Task DisposeAsync()
     {

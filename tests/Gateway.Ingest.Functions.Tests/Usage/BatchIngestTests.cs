@@ -71,7 +71,7 @@ public sealed class BatchIngestTests : IAsyncLifetime
     [Fact]
     public async Task Ingest_FieldsJsonbRefuses_EventStoredChargedAndATinyLimitRefusesTheNextRequest()
     {
-        var key = await AddKeyAsync(k => k.CostLimitInUsd = 0.000001m);
+        var key = await AddKeyAsync(k => k.Limits.CostLimitInUsd = 0.000001m);
         var limiter = Limiter();
         Assert.Equal(LimitOutcome.Allowed, (await limiter.CheckAsync([LimitSubject.For(key)], CancellationToken.None)).Outcome);
 
@@ -96,7 +96,7 @@ public sealed class BatchIngestTests : IAsyncLifetime
     [Fact]
     public async Task Spend_150CallsOf008MicroDollarsAgainstA10MicroDollarLimit_RefusedOnceCrossed()
     {
-        var key = await AddKeyAsync(k => k.CostLimitInUsd = 0.00001m);
+        var key = await AddKeyAsync(k => k.Limits.CostLimitInUsd = 0.00001m);
         var limiter = Limiter();
         var admitted = 0;
         for (var call = 0; call < 150; call++)

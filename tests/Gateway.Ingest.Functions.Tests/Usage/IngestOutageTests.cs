@@ -117,9 +117,9 @@ public sealed class IngestOutageTests : IAsyncLifetime
     private async Task<ApiKey> AddLimitedKeyAsync()
     {
         var (key, _) = TestData.NewKey("flushed");
-        key.CostLimitInUsd = 1000;
-        key.CostLimitInUsdOverTime = 1000;
-        key.CostLimitInUsdUnit = "d";
+        key.Limits.CostLimitInUsd = 1000;
+        key.Limits.CostLimitInUsdOverTime = 1000;
+        key.Limits.CostLimitInUsdUnit = "d";
         await using var db = _host.Database.CreateDbContext();
         db.Keys.Add(key);
         await db.SaveChangesAsync();

@@ -36,10 +36,10 @@ public sealed class SpendRebuildTests : IAsyncLifetime
     public async Task Refresh_AfterARedisFlush_RestoresTotalAndCurrentWindowsFromAppliedEvents()
     {
         var (key, _) = TestData.NewKey("limited");
-        key.CostLimitInUsd = 100;
-        key.CostLimitInUsdOverTime = 10;
-        key.CostLimitInUsdUnit = "d";
-        var user = new User { Id = "user-limited", UserId = "carol", KeyIds = [key.KeyId], CostLimitInUsdOverTime = 5, CostLimitInUsdUnit = "h" };
+        key.Limits.CostLimitInUsd = 100;
+        key.Limits.CostLimitInUsdOverTime = 10;
+        key.Limits.CostLimitInUsdUnit = "d";
+        var user = new User { Id = "user-limited", UserId = "carol", KeyIds = [key.KeyId], Limits = { CostLimitInUsdOverTime = 5, CostLimitInUsdUnit = "h" } };
         await using (var db = _host.Database.CreateDbContext())
         {
             db.Keys.Add(key);
@@ -93,10 +93,10 @@ public sealed class SpendRebuildTests : IAsyncLifetime
     {
         var (expired, _) = TestData.NewKey("expired");
         expired.CreatedAt = DateTimeOffset.UtcNow.AddHours(-3).ToUnixTimeSeconds();
-        expired.Ttl = "2h";
+        expired.Limits.Ttl = "2h";
         var (alive, _) = TestData.NewKey("alive");
-        alive.Ttl = "2h";
-        var expiredUser = new User { Id = "user-expired", UserId = "dave", Ttl = "1m", CreatedAt = DateTimeOffset.UtcNow.AddMinutes(-5).ToUnixTimeSeconds() };
+        alive.Limits.Ttl = "2h";
+        var expiredUser = new User { Id = "user-expired", UserId = "dave", Limits = { Ttl = "1m" }, CreatedAt = DateTimeOffset.UtcNow.AddMinutes(-5).ToUnixTimeSeconds() };
         await using (var db = _host.Database.CreateDbContext())
         {
             db.Keys.AddRange(expired, alive);

@@ -1,7 +1,0 @@
-using System.Text.Json.Nodes;
-using System.Text.Json.Serialization;
-
-namespace Gateway.Functions.Forwarding;
-
-[JsonSerializable(typeof(JsonObject))]
-internal sealed partial class ForwardingJsonContext : JsonSerializerContext;

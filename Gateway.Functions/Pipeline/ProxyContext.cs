@@ -1,0 +1,84 @@
+using Gateway.Domain.Config;
+using Gateway.Domain.Keys;
+using Gateway.Domain.Limits;
+using Gateway.Domain.Providers;
+using Gateway.Domain.Users;
+using Gateway.Functions.Providers;
+
+namespace Gateway.Functions.Pipeline;
+
+/// <summary>
+/// One proxied request as the steps see it: filled in step by step (key, settings, body, end
+/// user, limits, attempts, usage) and read by the usage event at the end.
+/// </summary>
+internal sealed class ProxyContext : IDisposable
+{
+    public required HttpContext Http { get; init; }
+
+    public required IProviderAdapter Adapter { get; init; }
+
+    /// <summary>The path below the provider's prefix, e.g. <c>v1/chat/completions</c>.</summary>
+    public required string Path { get; init; }
+
+    public string? DeploymentId { get; init; }
+
+    /// <summary>When the request arrived (<see cref="TimeProvider.GetTimestamp"/> and wall clock).</summary>
+    public long StartedTimestamp { get; init; }
+
+    public DateTimeOffset CreatedAt { get; init; }
+
+    /// <summary>The client's <c>RequestAborted</c>, also cancelled when the shutdown grace runs out.</summary>
+    public CancellationToken Aborted { get; init; }
+
+    public string PublicPath => Http.Request.Path.Value ?? string.Empty;
+
+    // authenticate
+    public ApiKey? Key { get; set; }
+
+    public ConfigSnapshot Snapshot { get; set; } = ConfigSnapshot.Empty;
+
+    // authorize: the key's settings of this provider, narrowed by the allowed models later.
+    public List<ProviderSetting> Settings { get; } = [];
+
+    /// <summary>The key's <c>allowedPaths</c> named this path (so an unknown provider path is allowed).</summary>
+    public bool PathAllowedByKey { get; set; }
+
+    // read body
+    public TimeSpan HeadersTimeout { get; set; }
+
+    public JsonRequestBody? Body { get; set; }
+
+    public string? Model { get; set; }
+
+    // end user and limits
+    public User? EndUser { get; set; }
+
+    public LimitDecision Limits { get; set; } = LimitDecision.Allowed;
+
+    // attempts and forward
+    public List<ProviderSetting> Attempts { get; } = [];
+
+    /// <summary>The setting of the attempt that answered (or was last tried).</summary>
+    public ProviderSetting? Setting { get; set; }
+
+    public UsageRecorder Usage { get; } = new();
+
+    /// <summary>A bounded copy of the delivered response, when the key logs responses.</summary>
+    public MemoryStream? ResponseCopy { get; set; }
+
+    // outcome
+    public int Status { get; set; }
+
+    public bool Streamed { get; set; }
+
+    public bool ClientDisconnected { get; set; }
+
+    /// <summary>Set when a step ended the request; later steps (but final ones) are skipped.</summary>
+    public ProxyOutcome? Outcome { get; set; }
+
+    public void Dispose()
+    {
+        Body?.Dispose();
+        ResponseCopy?.Dispose();
+    }
+}

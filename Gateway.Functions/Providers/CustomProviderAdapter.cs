@@ -1,0 +1,71 @@
+using System.Net.Http.Headers;
+using Gateway.Domain.Providers;
+using Gateway.Functions.Pipeline;
+
+namespace Gateway.Functions.Providers;
+
+/// <summary>
+/// An admin-defined provider (<see cref="CustomProvider"/>): each route config names a path, the
+/// upstream URL it goes to and where its model and stream flag are; the credential is the setting
+/// parameter named by <c>authentication_param</c>, sent as <c>Authorization: Bearer</c> (BricksLLM).
+/// Built from the stored config, not registered; the proxy serves custom routes from issue 13 on.
+/// </summary>
+internal sealed class CustomProviderAdapter : IProviderAdapter
+{
+    private readonly CustomProvider _provider;
+    private readonly Dictionary<string, (CustomRouteConfig Config, RequestFields Fields)> _routes = new(StringComparer.Ordinal);
+
+    public CustomProviderAdapter(CustomProvider provider)
+    {
+        ArgumentNullException.ThrowIfNull(provider);
+        _provider = provider;
+        foreach (var route in provider.RouteConfigs)
+        {
+            _routes[Normalize(route.Path)] = (route, new RequestFields(NullIfEmpty(route.ModelLocation), NullIfEmpty(route.StreamLocation), []));
+        }
+    }
+
+    public string Name => _provider.Provider;
+
+    public ApiStyle ErrorStyle => ApiStyle.OpenAI;
+
+    public ProviderRoute? Route => null;
+
+    public RequestFields RequestFieldsFor(string path)
+        => _routes.TryGetValue(Normalize(path), out var route) ? route.Fields : new RequestFields(null, null, []);
+
+    public bool IsKnownPath(string path) => _routes.ContainsKey(Normalize(path));
+
+    public Uri? MapUri(ProxyContext context, ProviderSetting setting)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (!_routes.TryGetValue(Normalize(context.Path), out var route) || !Uri.TryCreate(route.Config.TargetUrl + context.Http.Request.QueryString.Value, UriKind.Absolute, out var uri))
+        {
+            return null;
+        }
+
+        return uri;
+    }
+
+    public void ApplyCredential(HttpRequestHeaders headers, IReadOnlyDictionary<string, string> secrets)
+    {
+        ArgumentNullException.ThrowIfNull(headers);
+        ArgumentNullException.ThrowIfNull(secrets);
+        if (_provider.AuthenticationParam is { Length: > 0 } name && secrets.TryGetValue(name, out var credential) && credential.Length > 0)
+        {
+            headers.TryAddWithoutValidation("Authorization", "Bearer " + credential);
+        }
+    }
+
+    public string? DefaultModel(ProxyContext context) => null;
+
+    // A custom upstream's stream format is only known through its route config: never rewrite its body.
+    public bool CanForceUsageChunk(ProxyContext context) => false;
+
+    public IUsageReader? CreateUsageReader(string? mediaType, UsageRecorder usage)
+        => JsonUsageReader.For(mediaType, usage);
+
+    private static string Normalize(string path) => path.Trim('/');
+
+    private static string? NullIfEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
+}

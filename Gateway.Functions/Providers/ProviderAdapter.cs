@@ -1,0 +1,81 @@
+using System.Net.Http.Headers;
+using Gateway.Domain.Providers;
+using Gateway.Functions.Pipeline;
+
+namespace Gateway.Functions.Providers;
+
+/// <summary>
+/// What the built-in adapters share: a fixed list of known paths, a base URL that a setting's
+/// <c>baseUrl</c> parameter overrides, <c>Authorization: Bearer</c>, and JSON/SSE usage.
+/// </summary>
+internal abstract class ProviderAdapter(string name, ApiStyle style, ProviderRoute route, RequestFields fields, IReadOnlyList<string> knownPaths) : IProviderAdapter
+{
+    protected const string BaseUrlParameter = "baseUrl";
+
+    public string Name { get; } = name;
+
+    public ApiStyle ErrorStyle { get; } = style;
+
+    public ProviderRoute? Route { get; } = route;
+
+    public IReadOnlyList<string> KnownPaths { get; } = knownPaths;
+
+    public RequestFields RequestFieldsFor(string path) => fields;
+
+    public bool IsKnownPath(string path)
+    {
+        foreach (var known in KnownPaths)
+        {
+            if (path.StartsWith(known, StringComparison.Ordinal) && (path.Length == known.Length || path[known.Length] == '/'))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    public Uri? MapUri(ProxyContext context, ProviderSetting setting)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(setting);
+        var baseUrl = setting.Parameters.TryGetValue(BaseUrlParameter, out var overridden) && !string.IsNullOrWhiteSpace(overridden)
+            ? overridden
+            : BaseUrl(setting);
+        if (string.IsNullOrWhiteSpace(baseUrl))
+        {
+            return null;
+        }
+
+        var query = context.Http.Request.QueryString.Value;
+        var url = string.Concat(baseUrl.AsSpan().TrimEnd('/'), "/", UpstreamPath(context), query);
+        return Uri.TryCreate(url, UriKind.Absolute, out var uri) ? uri : null;
+    }
+
+    public virtual void ApplyCredential(HttpRequestHeaders headers, IReadOnlyDictionary<string, string> secrets)
+    {
+        ArgumentNullException.ThrowIfNull(headers);
+        ArgumentNullException.ThrowIfNull(secrets);
+        if (secrets.TryGetValue(ProviderCredentials.ApiKey, out var credential) && !string.IsNullOrEmpty(credential))
+        {
+            headers.TryAddWithoutValidation("Authorization", "Bearer " + credential);
+        }
+    }
+
+    public virtual string? DefaultModel(ProxyContext context) => null;
+
+    public virtual bool CanForceUsageChunk(ProxyContext context) => false;
+
+    public IUsageReader? CreateUsageReader(string? mediaType, UsageRecorder usage)
+        => JsonUsageReader.For(mediaType, usage);
+
+    /// <summary>The base URL when the setting does not override it; null when the setting lacks what it needs.</summary>
+    protected abstract string? BaseUrl(ProviderSetting setting);
+
+    /// <summary>The path sent upstream, below the base URL.</summary>
+    protected virtual string UpstreamPath(ProxyContext context) => context.Path;
+
+    /// <summary>Chat and text completions stream with OpenAI's optional final usage chunk.</summary>
+    protected static bool IsCompletionPath(string path)
+        => path.EndsWith("chat/completions", StringComparison.Ordinal) || path.EndsWith("/completions", StringComparison.Ordinal) || path == "completions";
+}
