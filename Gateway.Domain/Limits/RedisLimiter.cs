@@ -16,7 +16,8 @@ namespace Gateway.Domain.Limits;
 public sealed class RedisLimiter(RedisConnection redis, LocalRateLimiter local, TimeProvider time, IMeterFactory meters, ILogger<RedisLimiter> logger, RedisLimitGuard? guard = null)
 {
     // KEYS[i]: a counter. ARGV: per key, (kind, limit, expireAt): kind 1 = rate (admit while
-    // count + 1 <= limit, then INCR), kind 2 = spend (admit while spent < limit, read only).
+    // count + 1 <= limit, then INCR), kind 2 = spend (admit while spent < limit, read only; both in
+    // integer nano-dollars, see SpendCounterKeys).
     // Returns 0 when admitted, else the 1-based index of the first full counter.
     private const string Script = """
         for i = 1, #KEYS do
@@ -135,13 +136,13 @@ public sealed class RedisLimiter(RedisConnection redis, LocalRateLimiter local, 
 
         if (limits.CostLimitInUsd is > 0)
         {
-            checks.Add(new Check(SpendCounterKeys.Total(subject.Owner, subject.Id), false, SpendCounterKeys.ToMicroDollars(limits.CostLimitInUsd.Value), null));
+            checks.Add(new Check(SpendCounterKeys.Total(subject.Owner, subject.Id), false, SpendCounterKeys.ToNanoDollars(limits.CostLimitInUsd.Value), null));
         }
 
         if (limits.CostLimitInUsdOverTime is > 0 && LimitUnits.TryParse(limits.CostLimitInUsdUnit, out var costUnit))
         {
             var (start, end) = costUnit.Window(now);
-            checks.Add(new Check(SpendCounterKeys.Window(subject.Owner, subject.Id, costUnit, start), false, SpendCounterKeys.ToMicroDollars(limits.CostLimitInUsdOverTime.Value), end));
+            checks.Add(new Check(SpendCounterKeys.Window(subject.Owner, subject.Id, costUnit, start), false, SpendCounterKeys.ToNanoDollars(limits.CostLimitInUsdOverTime.Value), end));
         }
     }
 

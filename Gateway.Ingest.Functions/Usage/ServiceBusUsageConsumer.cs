@@ -13,49 +13,57 @@ namespace Gateway.Ingest.Functions.Usage;
 /// </summary>
 /// <remarks>
 /// <list type="bullet">
-/// <item>Stored (or a duplicate): completed.</item>
-/// <item>Malformed: abandoned; the broker dead-letters it after the queue's MaxDeliveryCount (the REST
-/// API has no dead-letter operation), like the trigger.</item>
+/// <item>Ingested (good events stored and charged; undecodable elements sent to the Storage poison
+/// queue by <see cref="UsagePoisonStore"/>, since the REST API cannot dead-letter part of a message): completed.</item>
+/// <item>Unreadable as a whole: abandoned; the broker dead-letters it after the queue's MaxDeliveryCount
+/// (the REST API has no dead-letter operation), like the trigger. Logged as an error and counted.</item>
 /// <item>PostgreSQL or Redis failing: retried here with backoff while the lock is renewed, so an outage
 /// does not burn deliveries and dead-letter good messages.</item>
-/// <item>Stopping: abandoned, for another instance to take at once. Dying: the lock expires and the
-/// broker redelivers; the redelivery is idempotent.</item>
+/// <item>The queue unreachable: receives are retried with backoff for as long as it takes
+/// (<see cref="ConsumerOutage"/>); the consumer never stops the host.</item>
+/// <item>Stopping: abandoned, for another instance to take at once. Dying: the lock expires (30 s in
+/// <c>infra/</c>; renewed every 10 s while a message is processed) and the broker redelivers; the
+/// redelivery is idempotent.</item>
 /// </list>
 /// </remarks>
 internal sealed partial class ServiceBusUsageConsumer(
     UsageQueueClients clients,
     UsageIngestor ingestor,
+    UsageIngestMetrics metrics,
     IOptions<UsageConsumerOptions> options,
     TimeProvider time,
     ILogger<ServiceBusUsageConsumer> logger) : BackgroundService
 {
+    /// <summary>How often a held message's lock is renewed: a third of the 30-second lock the infrastructure sets.</summary>
+    public static readonly TimeSpan LockRenewInterval = TimeSpan.FromSeconds(10);
+
     protected override Task ExecuteAsync(CancellationToken stoppingToken)
     {
         LogStarted(logger, clients.QueueName, options.Value.Concurrency);
-        return Task.WhenAll(Enumerable.Range(0, options.Value.Concurrency).Select(_ => ReceiveLoopAsync(stoppingToken)));
+        var outage = new ConsumerOutage("service-bus", clients.QueueName, metrics, time, logger);
+        return Task.WhenAll(Enumerable.Range(0, options.Value.Concurrency).Select(_ => ReceiveLoopAsync(outage, stoppingToken)));
     }
 
-    private async Task ReceiveLoopAsync(CancellationToken stoppingToken)
+    private async Task ReceiveLoopAsync(ConsumerOutage outage, CancellationToken stoppingToken)
     {
         await Task.Yield();
-        var failures = 0;
         while (!stoppingToken.IsCancellationRequested)
         {
             ServiceBusRestReceivedMessage? message;
             try
             {
                 message = await clients.ServiceBus.ReceiveAsync(options.Value.ReceiveWait, stoppingToken);
-                failures = 0;
+                outage.Succeeded();
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
                 break;
             }
-            catch (Exception ex) when (ex is RequestFailedException or HttpRequestException or IOException or TimeoutException or OperationCanceledException)
+#pragma warning disable CA1031 // Whatever receiving threw, retry: never stop the host.
+            catch (Exception ex)
+#pragma warning restore CA1031
             {
-                var delay = Backoff(++failures);
-                LogReceiveFailed(logger, clients.QueueName, delay, ex);
-                if (!await DelayAsync(delay, stoppingToken))
+                if (!await DelayAsync(outage.Failed(ex), stoppingToken))
                 {
                     break;
                 }
@@ -74,10 +82,20 @@ internal sealed partial class ServiceBusUsageConsumer(
     {
         for (var attempt = 1; ; attempt++)
         {
-            UsageIngestResult result;
+            UsageBatchResult result;
             try
             {
-                result = await ingestor.IngestAsync(message.Body, stoppingToken);
+                using var renewing = new CancellationTokenSource();
+                var renewal = KeepLockAsync(message, renewing.Token);
+                try
+                {
+                    result = await ingestor.IngestAsync(message.Body, stoppingToken, message.MessageId);
+                }
+                finally
+                {
+                    await renewing.CancelAsync();
+                    await renewal;
+                }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -106,7 +124,8 @@ internal sealed partial class ServiceBusUsageConsumer(
 
             if (!result.IsDone)
             {
-                LogMalformed(logger, message.MessageId, message.DeliveryCount, result.Reason!);
+                metrics.Poisoned("message");
+                LogMalformed(logger, message.MessageId, message.DeliveryCount, result.Error!);
             }
 
             await SettleAsync(message, complete: result.IsDone);
@@ -131,6 +150,22 @@ internal sealed partial class ServiceBusUsageConsumer(
         {
             // The lock expires and the broker redelivers; processing it again is idempotent.
             LogSettleFailed(logger, message.MessageId, ex);
+        }
+    }
+
+    // Renews the lock while the message is processed, so a short lock holds however long a batch takes.
+    private async Task KeepLockAsync(ServiceBusRestReceivedMessage message, CancellationToken stop)
+    {
+        using var timer = new PeriodicTimer(LockRenewInterval, time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stop) && await RenewAsync(message))
+            {
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Processing ended.
         }
     }
 
@@ -161,19 +196,16 @@ internal sealed partial class ServiceBusUsageConsumer(
         }
     }
 
-    // Capped well below the queue's default 1-minute lock, which is renewed between attempts.
-    private static TimeSpan Backoff(int attempt) => TimeSpan.FromSeconds(Math.Min(30, Math.Pow(2, Math.Clamp(attempt, 1, 10) - 1)));
+    // Capped well below the queue's 30-second lock, which is renewed between attempts.
+    private static TimeSpan Backoff(int attempt) => ConsumerOutage.Backoff(attempt);
 
     [LoggerMessage(3210, LogLevel.Information, "Consuming usage events from Service Bus queue {Queue} with {Receivers} receivers")]
     private static partial void LogStarted(ILogger logger, string queue, int receivers);
 
-    [LoggerMessage(3211, LogLevel.Warning, "Receiving from Service Bus queue {Queue} failed; retrying in {Delay}")]
-    private static partial void LogReceiveFailed(ILogger logger, string queue, TimeSpan delay, Exception exception);
-
     [LoggerMessage(3212, LogLevel.Warning, "Usage message {MessageId} failed transiently (attempt {Attempt}); retrying in {Delay} under a renewed lock")]
     private static partial void LogTransient(ILogger logger, string messageId, int attempt, TimeSpan delay, Exception exception);
 
-    [LoggerMessage(3213, LogLevel.Error, "Usage message {MessageId} (delivery {DeliveryCount}) is malformed; abandoned, dead-lettered at the queue's MaxDeliveryCount: {Reason}")]
+    [LoggerMessage(3213, LogLevel.Error, "Usage message {MessageId} (delivery {DeliveryCount}) cannot be read; abandoned, dead-lettered at the queue's MaxDeliveryCount: {Reason}")]
     private static partial void LogMalformed(ILogger logger, string messageId, int deliveryCount, string reason);
 
     [LoggerMessage(3214, LogLevel.Warning, "Could not settle or renew usage message {MessageId}; the broker will redeliver it")]

@@ -6,23 +6,27 @@ using Microsoft.Extensions.Options;
 namespace Gateway.Ingest.Functions.Usage;
 
 /// <summary>
-/// Standalone stand-in for the <c>usage_storage_queue</c> trigger: receives batches from the Storage
-/// queue and ingests up to <see cref="UsageConsumerOptions.Concurrency"/> messages at once.
+/// Standalone stand-in for the <c>usage_storage_queue</c> trigger: receives up to 32 messages per
+/// poll and ingests up to <see cref="UsageConsumerOptions.Concurrency"/> messages (batches) at once.
 /// </summary>
 /// <remarks>
 /// <list type="bullet">
-/// <item>Stored (or a duplicate): the message is deleted.</item>
-/// <item>Malformed: it becomes visible again shortly, and on its <c>MaxDequeueCount</c>-th delivery
-/// it moves to <c>{queue}-poison</c> with the reason, as the trigger does.</item>
-/// <item>PostgreSQL, Redis or Storage failing: it becomes visible again after a backoff and is
-/// retried, never poisoned: the message is fine, the outage ends.</item>
+/// <item>Ingested (good events stored and charged, undecodable elements poisoned): deleted.</item>
+/// <item>Unreadable as a whole: visible again shortly, and on its <c>MaxDequeueCount</c>-th delivery
+/// moved to <c>{queue}-poison</c> with the reason, as the trigger does; logged as an error and counted.</item>
+/// <item>PostgreSQL, Redis or Storage failing: visible again after a backoff and retried, never
+/// poisoned: the message is fine, the outage ends.</item>
+/// <item>The queue unreachable: receives are retried with backoff for as long as it takes
+/// (<see cref="ConsumerOutage"/>); the consumer never stops the host.</item>
 /// <item>The process dying (or stopping) mid-message: nothing is settled; the message reappears after
-/// the visibility timeout and its redelivery is idempotent.</item>
+/// the visibility timeout (30 s by default, extended while processing by <see cref="StorageMessageLease"/>)
+/// and its redelivery is idempotent.</item>
 /// </list>
 /// </remarks>
 internal sealed partial class StorageQueueUsageConsumer(
     UsageQueueClients clients,
     UsageIngestor ingestor,
+    UsageIngestMetrics metrics,
     IOptions<UsageConsumerOptions> options,
     TimeProvider time,
     ILogger<StorageQueueUsageConsumer> logger) : BackgroundService
@@ -33,9 +37,9 @@ internal sealed partial class StorageQueueUsageConsumer(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var settings = options.Value;
+        var outage = new ConsumerOutage("storage-queue", clients.QueueName, metrics, time, logger);
         using var slots = new SemaphoreSlim(settings.Concurrency, settings.Concurrency);
         var inFlight = new List<Task>();
-        var failures = 0;
         LogStarted(logger, clients.QueueName, settings.Concurrency);
         while (!stoppingToken.IsCancellationRequested)
         {
@@ -52,7 +56,7 @@ internal sealed partial class StorageQueueUsageConsumer(
 
                 await clients.EnsureQueueAsync(stoppingToken);
                 QueueMessage[] messages = (await clients.Queue.ReceiveMessagesAsync(taken, settings.VisibilityTimeout, stoppingToken)).Value;
-                failures = 0;
+                outage.Succeeded();
                 if (taken > messages.Length)
                 {
                     slots.Release(taken - messages.Length);
@@ -74,7 +78,9 @@ internal sealed partial class StorageQueueUsageConsumer(
             {
                 break;
             }
-            catch (Exception ex) when (ex is Azure.RequestFailedException or HttpRequestException or IOException or TimeoutException or OperationCanceledException)
+#pragma warning disable CA1031 // Whatever the queue threw (the SDK's AggregateException after its retries, too), retry: never stop the host.
+            catch (Exception ex)
+#pragma warning restore CA1031
             {
                 if (taken > 0)
                 {
@@ -86,11 +92,9 @@ internal sealed partial class StorageQueueUsageConsumer(
                     clients.OnNotFound(notFound);
                 }
 
-                var delay = Backoff(++failures);
-                LogReceiveFailed(logger, clients.QueueName, delay, ex);
                 try
                 {
-                    await Task.Delay(delay, time, stoppingToken);
+                    await Task.Delay(outage.Failed(ex), time, stoppingToken);
                 }
                 catch (OperationCanceledException)
                 {
@@ -118,10 +122,11 @@ internal sealed partial class StorageQueueUsageConsumer(
     private async Task ProcessAsync(QueueMessage message, CancellationToken stoppingToken)
     {
         await Task.Yield();
-        UsageIngestResult result;
+        await using var lease = new StorageMessageLease(clients.Queue, message, options.Value.VisibilityTimeout, time, logger);
+        UsageBatchResult result;
         try
         {
-            result = await ingestor.IngestAsync(message.Body.ToMemory(), stoppingToken);
+            result = await ingestor.IngestAsync(message.Body.ToMemory(), stoppingToken, message.MessageId);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
@@ -131,61 +136,65 @@ internal sealed partial class StorageQueueUsageConsumer(
         catch (Exception ex)
 #pragma warning restore CA1031
         {
-            var delay = Backoff((int)Math.Min(message.DequeueCount, 10));
+            await lease.StopAsync();
+            var delay = ConsumerOutage.Backoff((int)Math.Min(message.DequeueCount, 16));
             LogTransient(logger, message.MessageId, message.DequeueCount, delay, ex);
-            await ReleaseAsync(message, delay);
+            await ReleaseAsync(message, lease.PopReceipt, delay);
             return;
         }
 
+        await lease.StopAsync();
         try
         {
             if (result.IsDone)
             {
-                await clients.Queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, CancellationToken.None);
+                await clients.Queue.DeleteMessageAsync(message.MessageId, lease.PopReceipt, CancellationToken.None);
             }
             else if (message.DequeueCount >= options.Value.MaxDequeueCount)
             {
-                await clients.PoisonAsync(message, message.Body.ToString(), result.Reason!, CancellationToken.None);
-                LogPoisoned(logger, message.MessageId, result.EventId ?? "(unknown)", clients.PoisonQueueName, result.Reason!);
+                await clients.PoisonAsync(Settled(message, lease.PopReceipt), message.Body.ToString(), result.Error!, CancellationToken.None);
+                metrics.Poisoned("message");
+                LogPoisoned(logger, message.MessageId, clients.PoisonQueueName, result.Error!);
             }
             else
             {
-                await ReleaseAsync(message, TimeSpan.FromSeconds(message.DequeueCount));
+                await ReleaseAsync(message, lease.PopReceipt, TimeSpan.FromSeconds(message.DequeueCount));
             }
         }
-        catch (Exception ex) when (ex is Azure.RequestFailedException or HttpRequestException or IOException or TimeoutException)
+#pragma warning disable CA1031 // Not settled: the message reappears after its visibility timeout and is retried (idempotently).
+        catch (Exception ex)
+#pragma warning restore CA1031
         {
-            // Not settled: the message reappears after its visibility timeout and is retried (idempotently).
             LogSettleFailed(logger, message.MessageId, ex);
         }
     }
 
+    private static QueueMessage Settled(QueueMessage message, string popReceipt)
+        => QueuesModelFactory.QueueMessage(message.MessageId, popReceipt, message.Body, message.DequeueCount, message.NextVisibleOn, message.InsertedOn, message.ExpiresOn);
+
     // Makes the message visible again after the delay (a retry sooner than the visibility timeout).
-    private async Task ReleaseAsync(QueueMessage message, TimeSpan delay)
+    private async Task ReleaseAsync(QueueMessage message, string popReceipt, TimeSpan delay)
     {
         try
         {
-            await clients.Queue.UpdateMessageAsync(message.MessageId, message.PopReceipt, visibilityTimeout: delay, cancellationToken: CancellationToken.None);
+            await clients.Queue.UpdateMessageAsync(message.MessageId, popReceipt, visibilityTimeout: delay, cancellationToken: CancellationToken.None);
         }
-        catch (Exception ex) when (ex is Azure.RequestFailedException or HttpRequestException or IOException or TimeoutException)
+#pragma warning disable CA1031 // Not released: it reappears after its visibility timeout instead.
+        catch (Exception ex)
+#pragma warning restore CA1031
         {
             LogSettleFailed(logger, message.MessageId, ex);
         }
     }
 
-    private static TimeSpan Backoff(int attempt) => TimeSpan.FromSeconds(Math.Min(60, Math.Pow(2, Math.Clamp(attempt, 1, 10) - 1)));
-
-    [LoggerMessage(3200, LogLevel.Information, "Consuming usage events from Storage queue {Queue}, {Concurrency} at a time")]
+    [LoggerMessage(3200, LogLevel.Information, "Consuming usage events from Storage queue {Queue}, {Concurrency} messages at a time")]
     private static partial void LogStarted(ILogger logger, string queue, int concurrency);
-
-    [LoggerMessage(3201, LogLevel.Warning, "Receiving from usage queue {Queue} failed; retrying in {Delay}")]
-    private static partial void LogReceiveFailed(ILogger logger, string queue, TimeSpan delay, Exception exception);
 
     [LoggerMessage(3202, LogLevel.Warning, "Usage message {MessageId} (delivery {DequeueCount}) failed transiently; retrying in {Delay}")]
     private static partial void LogTransient(ILogger logger, string messageId, long dequeueCount, TimeSpan delay, Exception exception);
 
-    [LoggerMessage(3203, LogLevel.Error, "Usage message {MessageId} (event {EventId}) moved to {PoisonQueue}: {Reason}")]
-    private static partial void LogPoisoned(ILogger logger, string messageId, string eventId, string poisonQueue, string reason);
+    [LoggerMessage(3203, LogLevel.Error, "Usage message {MessageId} cannot be read and was moved to {PoisonQueue}: {Reason}")]
+    private static partial void LogPoisoned(ILogger logger, string messageId, string poisonQueue, string reason);
 
     [LoggerMessage(3204, LogLevel.Warning, "Could not settle usage message {MessageId}; it will be redelivered after its visibility timeout")]
     private static partial void LogSettleFailed(ILogger logger, string messageId, Exception exception);

@@ -19,17 +19,23 @@ internal sealed class UsageConsumerOptions
     [Range(1, 1024, ErrorMessage = "The setting UsageConsumer__Concurrency must be between 1 and 1024.")]
     public int Concurrency { get; set; } = 32;
 
-    /// <summary>Storage: how long a received message stays invisible; a consumer that dies leaves it to reappear after this.</summary>
-    [Range(typeof(TimeSpan), "00:00:01", "07:00:00:00", ErrorMessage = "The setting UsageConsumer__VisibilityTimeout must be between 1 second and 7 days.")]
-    public TimeSpan VisibilityTimeout { get; set; } = TimeSpan.FromMinutes(5);
+    /// <summary>
+    /// Storage: how long a received message stays invisible, extended by this every third of it while
+    /// it is processed; a consumer that dies leaves it to reappear after at most this.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:03", "07:00:00:00", ErrorMessage = "The setting UsageConsumer__VisibilityTimeout must be between 3 seconds and 7 days.")]
+    public TimeSpan VisibilityTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Storage: deliveries of a malformed message before it moves to the poison queue (the trigger's default is 5 too).</summary>
     [Range(1, 1000, ErrorMessage = "The setting UsageConsumer__MaxDequeueCount must be between 1 and 1000.")]
     public int MaxDequeueCount { get; set; } = 5;
 
-    /// <summary>Storage: the wait after an empty receive.</summary>
+    /// <summary>
+    /// Storage: the wait after an empty receive. Part of the spend propagation delay (publisher linger
+    /// + this + one batch): 100 ms keeps it under a second; an idle consumer costs 10 receives a second.
+    /// </summary>
     [Range(typeof(TimeSpan), "00:00:00.010", "00:01:00", ErrorMessage = "The setting UsageConsumer__PollInterval must be between 10 ms and 1 minute.")]
-    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(100);
 
     /// <summary>Service Bus: the Peek-Lock long poll.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "00:01:00", ErrorMessage = "The setting UsageConsumer__ReceiveWait must be between 1 second and 1 minute.")]

@@ -14,12 +14,13 @@ namespace Gateway.Ingest.Functions.Usage;
 /// transport calls the same handler.
 /// </summary>
 /// <remarks>
-/// Under the host a malformed message answers 500 like a transient failure: the host retries it
-/// (<c>maxDequeueCount</c>, default 5) and then moves it to <c>{queue}-poison</c>; Service Bus
-/// dead-letters it after the queue's MaxDeliveryCount. The reason is in the logs. With
-/// <c>"cardinality": "many"</c> a malformed message fails its whole batch: the others are stored
-/// on the first attempt (and are no-ops on redelivery), so what ends in the dead-letter queue is
-/// harmless to replay.
+/// A batch's undecodable elements go to the Storage poison queue with their reason and the rest is
+/// ingested (<see cref="UsageIngestor"/>). A message that cannot be read at all answers 500 like a
+/// transient failure: the host retries it (<c>maxDequeueCount</c>, default 5) and then moves it to
+/// <c>{queue}-poison</c>; Service Bus dead-letters it after the queue's MaxDeliveryCount. The reason
+/// is in the logs. With <c>"cardinality": "many"</c> an unreadable message fails its whole
+/// invocation: the others are stored on the first attempt (and are no-ops on redelivery), so what
+/// ends in the dead-letter queue is harmless to replay.
 /// </remarks>
 internal static class UsageQueueFunctions
 {
@@ -67,10 +68,11 @@ internal static class UsageQueueFunctions
             var result = await ingestor.IngestAsync(body, cancellationToken);
             if (!result.IsDone)
             {
-                throw new PermanentInvocationException($"Usage message {result.EventId ?? "(no event id)"} is malformed: {result.Reason}");
+                services.GetRequiredService<UsageIngestMetrics>().Poisoned("message");
+                throw new PermanentInvocationException($"Usage message cannot be read: {result.Error}");
             }
 
-            outcomes.Add($"{result.Outcome} {result.EventId}");
+            outcomes.AddRange(result.Events.Select(e => $"{e.Outcome} {e.EventId}"));
         }
 
         return JsonSerializer.SerializeToElement(outcomes, IngestJsonContext.Default.ListString);

@@ -40,7 +40,9 @@ resource queue 'Microsoft.ServiceBus/namespaces/queues@2024-01-01' = {
     // within the window is dropped by the broker; the ingest step is idempotent beyond it.
     requiresDuplicateDetection: true
     duplicateDetectionHistoryTimeWindow: 'PT1H'
-    lockDuration: 'PT1M'
+    // A message held by an ingest instance that died comes back within 30 s; the consumer renews
+    // the lock every 10 s while it processes a message.
+    lockDuration: 'PT30S'
     defaultMessageTimeToLive: 'P14D'
     maxSizeInMegabytes: 5120
     enableBatchedOperations: true

@@ -134,9 +134,9 @@ public sealed class UsagePipelineTests : IAsyncLifetime
         command.Parameters.AddWithValue(_keyId);
         await Eventually.AssertAsync(() => (long)command.ExecuteScalar()! == 2L, TimeSpan.FromSeconds(20), "both events are charged with provider-reported usage");
 
-        var microDollars = SpendCounterKeys.ToMicroDollars(((plainUsage.Prompt * 0.15m) + (plainUsage.Completion * 0.60m)) / 1_000_000m);
+        var nanoDollars = SpendCounterKeys.ToNanoDollars(((plainUsage.Prompt * 0.15m) + (plainUsage.Completion * 0.60m)) / 1_000_000m);
         var redis = await _redis.GetDatabaseAsync();
-        Assert.Equal(2 * microDollars, (long)await redis.StringGetAsync(_redis.Key(SpendCounterKeys.Total(SpendCounterKeys.Owner.Key, _keyId))));
+        Assert.Equal(2 * nanoDollars, (long)await redis.StringGetAsync(_redis.Key(SpendCounterKeys.Total(SpendCounterKeys.Owner.Key, _keyId))));
     }
 
     private async Task<HttpResponseMessage> SendWithRetryAsync(string body)

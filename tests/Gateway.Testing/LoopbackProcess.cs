@@ -62,17 +62,17 @@ public static class LoopbackProcess
         return process;
     }
 
-    /// <summary>Stops the process: SIGTERM and up to 10 s to exit (or SIGKILL at once when <paramref name="kill"/>), then a kill.</summary>
-    public static async Task StopAsync(Process process, bool kill = false)
+    /// <summary>Stops the process: SIGTERM and up to <paramref name="patience"/> (10 s) to exit, or SIGKILL at once when <paramref name="kill"/>; then a kill.</summary>
+    public static async Task StopAsync(Process process, bool kill = false, TimeSpan? patience = null)
     {
         ArgumentNullException.ThrowIfNull(process);
         if (!process.HasExited && !kill && !OperatingSystem.IsWindows())
         {
             _ = Signal(process.Id, 15);
-            using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            using var wait = new CancellationTokenSource(patience ?? TimeSpan.FromSeconds(10));
             try
             {
-                await process.WaitForExitAsync(patience.Token);
+                await process.WaitForExitAsync(wait.Token);
             }
             catch (OperationCanceledException)
             {

@@ -15,6 +15,9 @@ switch (args)
     case ["publisher-child", var storage, var queue, var spill, var run, var rate]:
         await PublisherCrash.ChildAsync(storage, queue, spill, run, int.Parse(rate, CultureInfo.InvariantCulture));
         break;
+    case ["propagation", .. var rest]:
+        await SpendPropagation.RunAsync(Arg(rest, 0, 200), Arg(rest, 1, 1000));
+        break;
     case ["publisher-micro", .. var rest]:
         BenchmarkRunner.Run<PublisherBenchmarks>(args: rest);
         break;

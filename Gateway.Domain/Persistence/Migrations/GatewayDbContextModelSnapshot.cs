@@ -276,6 +276,36 @@ namespace Gateway.Domain.Persistence.Migrations
                     b.ToTable("routes", (string)null);
                 });
 
+            modelBuilder.Entity("Gateway.Domain.Usage.Spend.SpendTotal", b =>
+                {
+                    b.Property<string>("OwnerKind")
+                        .HasMaxLength(8)
+                        .HasColumnType("character varying(8)")
+                        .HasColumnName("owner_kind");
+
+                    b.Property<string>("OwnerId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("owner_id");
+
+                    b.Property<string>("Unit")
+                        .HasMaxLength(8)
+                        .HasColumnType("character varying(8)")
+                        .HasColumnName("unit");
+
+                    b.Property<long>("WindowStart")
+                        .HasColumnType("bigint")
+                        .HasColumnName("window_start");
+
+                    b.Property<long>("NanoUsd")
+                        .HasColumnType("bigint")
+                        .HasColumnName("nano_usd");
+
+                    b.HasKey("OwnerKind", "OwnerId", "Unit", "WindowStart");
+
+                    b.ToTable("spend_totals", (string)null);
+                });
+
             modelBuilder.Entity("Gateway.Domain.Usage.UsageEvent", b =>
                 {
                     b.Property<string>("EventId")

@@ -1,175 +1,130 @@
-using System.Text.Json;
-using Gateway.Domain.Persistence;
-using Gateway.Domain.Usage.Costing;
-using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Logging;
 using Npgsql;
 using NpgsqlTypes;
 
 namespace Gateway.Domain.Usage.Ingest;
 
 /// <summary>
-/// The <c>events</c> ledger, written with plain SQL: <c>INSERT ... ON CONFLICT (event_id) DO NOTHING</c>
-/// makes a redelivered event a no-op, and <c>spend_applied</c> records the second half of charging.
-/// Values are made storable first (column lengths, JSON for the jsonb columns, no NUL characters), so
-/// a well-formed event is never refused by PostgreSQL.
+/// Step 1 of ingest, the <c>events</c> ledger: a batch is one
+/// <c>INSERT ... SELECT FROM unnest(...) ON CONFLICT (event_id) DO NOTHING RETURNING event_id</c>, so a
+/// redelivered event is a no-op, and the rows that were there already are read back (their stored
+/// charge is what the spend step applies). The rows travel as one array per column, so the statement
+/// is the same whatever the batch size and is prepared once per connection. Values are made storable
+/// first (<see cref="UsageEventRow"/>); should PostgreSQL still refuse a row, the batch is retried row by row and a refused row is stored without its optional
+/// JSON (request, response, metadata): a served request is always stored and charged.
 /// </summary>
-public sealed class UsageEventStore : IAsyncDisposable
+public sealed partial class UsageEventStore(NpgsqlDataSource dataSource, ILogger<UsageEventStore> logger)
 {
-    private const string InsertSql = """
-        INSERT INTO events (event_id, created_at, tags, key_id, cost_in_usd, provider, model, status_code,
-            prompt_token_count, completion_token_count, latency_in_ms, path, method, custom_id, request, response,
-            user_id, action, policy_id, route_id, correlation_id, metadata, prompt_cost_in_usd, cached_prompt_cost_in_usd,
-            completion_cost_in_usd, cache_write_cost_in_usd, cache_read_cost_in_usd, usage_estimated, unknown_model,
-            spend_applied, charged_user_id)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, NULL, $19, $20, $21,
-            $22, $23, $24, $25, $26, $27, $28, false, $29)
-        ON CONFLICT (event_id) DO NOTHING
-        RETURNING event_id
+    private const string Columns = """
+        event_id, created_at, tags, key_id, cost_in_usd, provider, model, status_code,
+        prompt_token_count, completion_token_count, latency_in_ms, path, method, custom_id, request, response,
+        user_id, action, route_id, correlation_id, metadata, prompt_cost_in_usd, cached_prompt_cost_in_usd,
+        completion_cost_in_usd, cache_write_cost_in_usd, cache_read_cost_in_usd, usage_estimated, unknown_model,
+        charged_user_id, spend_applied
         """;
 
-    private const string SelectSql = "SELECT key_id, charged_user_id, cost_in_usd, created_at, spend_applied FROM events WHERE event_id = $1";
+    private const string InsertSql = "INSERT INTO events (" + Columns + ") " + UsageEventRow.UnnestSql + " ON CONFLICT (event_id) DO NOTHING RETURNING event_id";
 
-    private const string MarkSql = "UPDATE events SET spend_applied = true WHERE event_id = $1 AND NOT spend_applied";
+    // Bounds one statement's arrays; a queue message holds far fewer events.
+    private const int MaxRowsPerStatement = 5000;
 
-    private readonly NpgsqlDataSource _dataSource;
+    private const string SelectSql = "SELECT event_id, key_id, charged_user_id, cost_in_usd, created_at, spend_applied FROM events WHERE event_id = ANY($1)";
 
-    public UsageEventStore(IOptions<DatabaseOptions> options)
+    /// <summary>Stores the events not stored yet; returns every event's ledger entry (stored now or before), in no particular order.</summary>
+    public async Task<IReadOnlyList<LedgerEntry>> InsertAsync(IReadOnlyList<PricedEvent> events, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        _dataSource = NpgsqlDataSource.Create(options.Value.ConnectionString);
-    }
-
-    /// <summary>Step 1: stores the event unless its id is there already; returns the row's charge either way.</summary>
-    public async Task<LedgerEntry> InsertAsync(UsageEventMessage message, UsageCost cost, string? chargedUserId, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(message);
-        ArgumentNullException.ThrowIfNull(cost);
-        var createdAt = message.CreatedAtUnixMs > 0 ? message.CreatedAtUnixMs / 1000 : now.ToUnixTimeSeconds();
-        var keyId = Clip(message.KeyId, 64) ?? string.Empty;
-        chargedUserId = Clip(chargedUserId, 64);
-
-        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
-        await using (var insert = new NpgsqlCommand(InsertSql, connection))
+        ArgumentNullException.ThrowIfNull(events);
+        var rows = events.Select(e => UsageEventRow.From(e, now)).ToList();
+        var entries = new List<LedgerEntry>(rows.Count);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var inserted = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var chunk in rows.Chunk(MaxRowsPerStatement))
         {
-            var p = insert.Parameters;
-            p.AddWithValue(message.EventId);
-            p.AddWithValue(createdAt);
-            p.Add(new NpgsqlParameter { Value = (message.Tags ?? []).Select(t => Clip(t, int.MaxValue) ?? string.Empty).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
-            p.AddWithValue(keyId);
-            p.AddWithValue(cost.Total);
-            p.AddWithValue(Clip(message.Provider, 128) ?? string.Empty);
-            p.AddWithValue(Clip(message.Model, 256) ?? string.Empty);
-            p.AddWithValue(message.Status);
-            p.AddWithValue(cost.PromptTokens);
-            p.AddWithValue(cost.CompletionTokens);
-            p.AddWithValue(message.LatencyMs);
-            p.AddWithValue(Clip(message.Path, 1024) ?? string.Empty);
-            p.AddWithValue(Clip(message.Method, 16) ?? string.Empty);
-            p.Add(Nullable(Clip(message.CustomId, 256)));
-            p.Add(Jsonb(message.RequestBody));
-            p.Add(Jsonb(message.ResponseBody));
-            p.Add(Nullable(Clip(message.UserId, 256)));
-            p.Add(Nullable(Clip(message.Action, 16)));
-            p.Add(Nullable(Clip(message.RouteId, 64)));
-            p.Add(Nullable(Clip(message.CorrelationId, 128)));
-            p.Add(Jsonb(message.Metadata));
-            p.AddWithValue(cost.Prompt);
-            p.AddWithValue(cost.CachedPrompt);
-            p.AddWithValue(cost.Completion);
-            p.AddWithValue(cost.CacheWrite);
-            p.AddWithValue(cost.CacheRead);
-            p.AddWithValue(cost.Estimated);
-            p.AddWithValue(cost.UnknownModel);
-            p.Add(Nullable(chargedUserId));
-            if (await insert.ExecuteScalarAsync(cancellationToken) is not null)
+            try
             {
-                return new LedgerEntry(message.EventId, keyId, chargedUserId, cost.Total, createdAt, SpendApplied: false, Inserted: true);
+                await InsertRowsAsync(connection, chunk, inserted, cancellationToken);
+            }
+            catch (PostgresException ex) when (IsDataError(ex))
+            {
+                LogBatchRefused(logger, chunk.Length, ex.SqlState, ex.MessageText);
+                foreach (var row in chunk)
+                {
+                    await InsertOneAsync(connection, row, inserted, cancellationToken);
+                }
             }
         }
 
-        // A redelivery: charge what the first delivery stored.
-        await using var select = new NpgsqlCommand(SelectSql, connection);
-        select.Parameters.AddWithValue(message.EventId);
-        await using var reader = await select.ExecuteReaderAsync(cancellationToken);
-        if (!await reader.ReadAsync(cancellationToken))
+        foreach (var row in rows.Where(r => inserted.Contains(r.EventId)))
         {
-            throw new InvalidOperationException($"Event {message.EventId} conflicted on insert but cannot be read back.");
+            entries.Add(row.Entry());
         }
 
-        return new LedgerEntry(
-            message.EventId,
-            reader.GetString(0),
-            reader.IsDBNull(1) ? null : reader.GetString(1),
-            reader.GetDecimal(2),
-            reader.GetInt64(3),
-            SpendApplied: reader.GetBoolean(4),
-            Inserted: false);
-    }
-
-    /// <summary>Step 3: the event's cost is in the Redis counters.</summary>
-    public async Task MarkSpendAppliedAsync(string eventId, CancellationToken cancellationToken)
-    {
-        await using var command = _dataSource.CreateCommand(MarkSql);
-        command.Parameters.AddWithValue(eventId);
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
-
-    public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
-
-    /// <summary>
-    /// A body for a jsonb column: JSON as is, anything else (an SSE stream, plain text) as a JSON
-    /// string. PostgreSQL's jsonb refuses the <c>\u0000</c> escape, so it becomes U+FFFD.
-    /// </summary>
-    internal static string? ToJsonb(string? body)
-    {
-        if (body is null)
+        if (entries.Count < rows.Count)
         {
-            return null;
+            await ReadStoredAsync(connection, rows.Where(r => !inserted.Contains(r.EventId)).Select(r => r.EventId).ToArray(), entries, cancellationToken);
         }
 
-        string json;
+        return entries;
+    }
+
+    private async Task InsertOneAsync(NpgsqlConnection connection, UsageEventRow row, HashSet<string> inserted, CancellationToken cancellationToken)
+    {
         try
         {
-            using var document = JsonDocument.Parse(body);
-            json = body;
+            await InsertRowsAsync(connection, [row], inserted, cancellationToken);
         }
-        catch (JsonException)
+        catch (PostgresException ex) when (IsDataError(ex))
         {
-            json = JsonSerializer.Serialize(body, Transport.UsageJsonContext.Queue.String);
+            // Only the optional JSON can still be at fault: the row and its charge go in without it.
+            LogOptionalFieldsDropped(logger, row.EventId, ex.SqlState, ex.MessageText);
+            await InsertRowsAsync(connection, [row.WithoutOptionalJson()], inserted, cancellationToken);
         }
-
-        return json.Contains("\\u0000", StringComparison.Ordinal) ? json.Replace("\\u0000", "\\ufffd", StringComparison.Ordinal) : json;
     }
 
-    private static NpgsqlParameter Jsonb(string? body)
-        => new() { NpgsqlDbType = NpgsqlDbType.Jsonb, Value = (object?)ToJsonb(body) ?? DBNull.Value };
-
-    private static NpgsqlParameter Nullable(string? value)
-        => new() { NpgsqlDbType = NpgsqlDbType.Varchar, Value = (object?)value ?? DBNull.Value };
-
-    // Analytics fields are cut to their column's length rather than lose the event; PostgreSQL text
-    // cannot hold NUL.
-    private static string? Clip(string? value, int maxLength)
+    private static async Task InsertRowsAsync(NpgsqlConnection connection, UsageEventRow[] rows, HashSet<string> inserted, CancellationToken cancellationToken)
     {
-        if (value is null)
+        await using var command = new NpgsqlCommand(InsertSql, connection);
+        UsageEventRow.AddColumns(command.Parameters, rows);
+        await command.PrepareAsync(cancellationToken);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
         {
-            return null;
+            inserted.Add(reader.GetString(0));
         }
-
-        if (value.Contains('\0', StringComparison.Ordinal))
-        {
-            value = value.Replace("\0", string.Empty, StringComparison.Ordinal);
-        }
-
-        if (value.Length > maxLength)
-        {
-            value = value[..maxLength];
-            if (char.IsHighSurrogate(value[^1]))
-            {
-                value = value[..^1];
-            }
-        }
-
-        return value;
     }
+
+    private static async Task ReadStoredAsync(NpgsqlConnection connection, string[] eventIds, List<LedgerEntry> entries, CancellationToken cancellationToken)
+    {
+        await using var select = new NpgsqlCommand(SelectSql, connection);
+        select.Parameters.Add(new NpgsqlParameter { Value = eventIds, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Varchar });
+        await using var reader = await select.ExecuteReaderAsync(cancellationToken);
+        var found = 0;
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            found++;
+            entries.Add(new LedgerEntry(
+                reader.GetString(0),
+                reader.GetString(1),
+                reader.IsDBNull(2) ? null : reader.GetString(2),
+                reader.GetDecimal(3),
+                reader.GetInt64(4),
+                SpendApplied: reader.GetBoolean(5),
+                Inserted: false));
+        }
+
+        if (found != eventIds.Length)
+        {
+            throw new InvalidOperationException($"{eventIds.Length - found} events conflicted on insert but cannot be read back.");
+        }
+    }
+
+    // Data exceptions (22) and constraint violations (23) come back on every retry; others are transient.
+    private static bool IsDataError(PostgresException ex)
+        => ex.SqlState.StartsWith("22", StringComparison.Ordinal) || ex.SqlState.StartsWith("23", StringComparison.Ordinal);
+
+    [LoggerMessage(5210, LogLevel.Warning, "PostgreSQL refused a batch of {Count} usage events ({SqlState} {Message}); storing them one by one")]
+    private static partial void LogBatchRefused(ILogger logger, int count, string sqlState, string message);
+
+    [LoggerMessage(5211, LogLevel.Warning, "Usage event {EventId}: PostgreSQL refused its request/response/metadata ({SqlState} {Message}); stored and charged without them")]
+    private static partial void LogOptionalFieldsDropped(ILogger logger, string eventId, string sqlState, string message);
 }

@@ -1,6 +1,6 @@
 namespace Gateway.Domain.Usage.Ingest;
 
-/// <summary>What ingesting one queue message did. Transient failures (PostgreSQL, Redis, Storage) are exceptions instead: retry the message.</summary>
+/// <summary>What ingesting one event did.</summary>
 public enum UsageIngestOutcome
 {
     /// <summary>Stored and charged now.</summary>
@@ -12,6 +12,6 @@ public enum UsageIngestOutcome
     /// <summary>Stored and charged earlier: a redelivery, nothing done.</summary>
     Duplicate,
 
-    /// <summary>Not a usage event this ingest can store; retrying will not help (dead-letter or poison it).</summary>
+    /// <summary>Not a usage event this ingest can store; retrying will not help (it goes to the poison queue).</summary>
     Malformed,
 }

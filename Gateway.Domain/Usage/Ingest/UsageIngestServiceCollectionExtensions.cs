@@ -11,8 +11,9 @@ public static class UsageIngestServiceCollectionExtensions
 {
     /// <summary>
     /// What the ingest app needs to store and charge usage events: the queue clients, costing, the
-    /// ledger, the spend counters and the refresh's counter rebuild. PostgreSQL and Redis must be
-    /// registered too (<c>AddGatewayPersistence</c>, <c>AddGatewayRedis</c>).
+    /// ledger, the spend counters and the refresh's counter rebuild. PostgreSQL (its
+    /// <c>NpgsqlDataSource</c>, shared with EF Core) and Redis must be registered too
+    /// (<c>AddGatewayPersistence</c>, <c>AddGatewayRedis</c>).
     /// </summary>
     public static IServiceCollection AddGatewayUsageIngest(this IServiceCollection services, IConfiguration configuration)
     {
@@ -22,7 +23,10 @@ public static class UsageIngestServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<UsageEventStore>();
         services.TryAddSingleton<UsageLookups>();
+        services.TryAddSingleton<UsageIngestMetrics>();
+        services.TryAddSingleton<UsagePoisonStore>();
         services.TryAddSingleton<SpendApplier>();
+        services.TryAddSingleton<SpendLedger>();
         services.TryAddSingleton<UsageIngestor>();
         services.TryAddScoped<SpendCounterRebuilder>();
         return services;

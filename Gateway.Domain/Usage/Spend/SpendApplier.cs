@@ -1,4 +1,3 @@
-using Gateway.Domain.Limits;
 using Gateway.Domain.Redis;
 using Gateway.Domain.Usage.Ingest;
 using StackExchange.Redis;
@@ -6,77 +5,93 @@ using StackExchange.Redis;
 namespace Gateway.Domain.Usage.Spend;
 
 /// <summary>
-/// Adds an event's cost (micro-dollars) to its key's and end user's spend counters, at most once per
-/// event id: one script sets <c>spend-applied:{eventId}</c> with NX and increments the counters only
-/// when it set it. Counters: the total, and the event's window of every spend unit (m, h, d, mo)
-/// with EXPIREAT at the window's end.
+/// Step 2 of ingest: adds a batch's costs (nano-dollars) to the spend counters in one script call, at
+/// most once per event id. For each event the script sets <c>spend-applied:{eventId}</c> with NX and
+/// counts the event only when it set it; then it adds the counted events' sums to each counter once.
+/// Counters: the key's and the end user's total, and the event's window of every spend unit (m, h, d,
+/// mo) with EXPIREAT at the window's end (<see cref="SpendCounter"/>).
 /// </summary>
-/// <remarks>
-/// Every unit rather than the one the key is configured with: no PostgreSQL read per event, and a key
-/// whose <c>costLimitInUsdUnit</c> changes mid-window finds that window's spend already counted. The
-/// windows are those of the event's time (the request's), as the proxy checks them.
-/// </remarks>
 public sealed class SpendApplier(RedisConnection redis, TimeProvider time)
 {
     /// <summary>How long the marker outlives a charge: past any redelivery of a message that the ledger has not marked applied yet.</summary>
     public static readonly TimeSpan MarkerLifetime = TimeSpan.FromDays(7);
 
-    private static readonly LimitUnit[] SpendUnits = [LimitUnit.Minute, LimitUnit.Hour, LimitUnit.Day, LimitUnit.Month];
-
-    // KEYS[1]: the marker; KEYS[2..]: counters. ARGV[1]: marker TTL (s); ARGV[2]: micro-dollars;
-    // ARGV[i + 1]: EXPIREAT of KEYS[i] (0: none). Returns 1 when it charged, 0 when already charged.
+    // KEYS: the C counters, then one marker per event. ARGV[1]: marker TTL (s); ARGV[2]: C;
+    // ARGV[3 .. 2 + C]: EXPIREAT of each counter (0: none); then per event: nano-dollars, the number
+    // of its counters n, and their n indexes into KEYS. Returns how many events it counted.
     private const string Script = """
-        if not redis.call('SET', KEYS[1], '1', 'NX', 'EX', ARGV[1]) then
-          return 0
+        local c = tonumber(ARGV[2])
+        local sums = {}
+        local counted = 0
+        local a = 3 + c
+        for m = c + 1, #KEYS do
+          local amount = tonumber(ARGV[a])
+          local n = tonumber(ARGV[a + 1])
+          if redis.call('SET', KEYS[m], '1', 'NX', 'EX', ARGV[1]) then
+            counted = counted + 1
+            for j = 1, n do
+              local k = tonumber(ARGV[a + 1 + j])
+              sums[k] = (sums[k] or 0) + amount
+            end
+          end
+          a = a + 2 + n
         end
-        for i = 2, #KEYS do
-          redis.call('INCRBY', KEYS[i], ARGV[2])
-          local at = tonumber(ARGV[i + 1])
-          if at > 0 then redis.call('EXPIREAT', KEYS[i], at) end
+        for k, sum in pairs(sums) do
+          redis.call('INCRBY', KEYS[k], sum)
+          local at = tonumber(ARGV[2 + k])
+          if at > 0 then redis.call('EXPIREAT', KEYS[k], at) end
         end
-        return 1
+        return counted
         """;
 
     /// <summary>The marker's name (before the deployment's key prefix).</summary>
     public static string MarkerKey(string eventId) => $"spend-applied:{eventId}";
 
-    /// <summary>Step 2 of ingest. True when this call charged; false when the event was charged before.</summary>
-    public async Task<bool> ApplyAsync(LedgerEntry entry, CancellationToken cancellationToken)
+    /// <summary>Charges the entries not charged before; returns how many this call charged.</summary>
+    public async Task<int> ApplyAsync(IReadOnlyList<LedgerEntry> entries, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(entry);
-        var amount = SpendCounterKeys.ToMicroDollars(entry.CostInUsd);
-        var keys = new List<RedisKey> { redis.Key(MarkerKey(entry.EventId)) };
-        var args = new List<RedisValue> { (long)MarkerLifetime.TotalSeconds, amount };
-        if (amount != 0)
+        ArgumentNullException.ThrowIfNull(entries);
+        if (entries.Count == 0)
         {
-            AddCounters(SpendCounterKeys.Owner.Key, entry.KeyId, entry.CreatedAt, keys, args);
-            if (!string.IsNullOrEmpty(entry.ChargedUserId))
-            {
-                AddCounters(SpendCounterKeys.Owner.User, entry.ChargedUserId, entry.CreatedAt, keys, args);
-            }
+            return 0;
         }
 
-        var db = await redis.GetDatabaseAsync();
-        var result = await db.ScriptEvaluateAsync(Script, [.. keys], [.. args]).WaitAsync(cancellationToken);
-        return (long)result == 1;
-    }
-
-    private void AddCounters(SpendCounterKeys.Owner owner, string id, long createdAt, List<RedisKey> keys, List<RedisValue> args)
-    {
-        keys.Add(redis.Key(SpendCounterKeys.Total(owner, id)));
-        args.Add(0);
-        var at = DateTimeOffset.FromUnixTimeSeconds(createdAt);
         var now = time.GetUtcNow();
-        foreach (var unit in SpendUnits)
+        var counterIndex = new Dictionary<SpendCounter, int>();
+        var counterKeys = new List<RedisKey>();
+        var expiries = new List<RedisValue>();
+        var perEvent = new List<RedisValue>();
+        var markers = new List<RedisKey>(entries.Count);
+        var counters = new List<SpendCounter>();
+        foreach (var entry in entries)
         {
-            var (start, end) = unit.Window(at);
-            if (end <= now)
+            var nano = entry.NanoUsd;
+            counters.Clear();
+            if (nano != 0)
             {
-                continue; // The window is over: nothing reads it any more.
+                SpendCounter.AddFor(entry, now, counters);
             }
 
-            keys.Add(redis.Key(SpendCounterKeys.Window(owner, id, unit, start)));
-            args.Add(end.ToUnixTimeSeconds());
+            markers.Add(redis.Key(MarkerKey(entry.EventId)));
+            perEvent.Add(nano);
+            perEvent.Add(counters.Count);
+            foreach (var counter in counters)
+            {
+                if (!counterIndex.TryGetValue(counter, out var index))
+                {
+                    counterKeys.Add(redis.Key(counter.RedisName));
+                    expiries.Add(counter.WindowEnd?.ToUnixTimeSeconds() ?? 0);
+                    index = counterKeys.Count; // 1-based, as Lua indexes KEYS
+                    counterIndex.Add(counter, index);
+                }
+
+                perEvent.Add(index);
+            }
         }
+
+        RedisValue[] args = [(long)MarkerLifetime.TotalSeconds, counterKeys.Count, .. expiries, .. perEvent];
+        var db = await redis.GetDatabaseAsync();
+        var result = await db.ScriptEvaluateAsync(Script, [.. counterKeys, .. markers], args).WaitAsync(cancellationToken);
+        return (int)(long)result;
     }
 }

@@ -14,6 +14,7 @@ namespace Gateway.Domain.Usage.Transport;
 [JsonSerializable(typeof(UsageBatchEnvelope))]
 [JsonSerializable(typeof(UsagePoisonMessage))]
 [JsonSerializable(typeof(string))]
+[JsonSerializable(typeof(List<string>))]
 internal sealed partial class UsageJsonContext : JsonSerializerContext
 {
     /// <summary>The context with the relaxed encoder; use this instead of <c>Default</c>.</summary>

@@ -1,15 +1,23 @@
 namespace Gateway.Domain.Usage.Transport;
 
 /// <summary>
-/// What the standalone ingest puts on <c>{queue}-poison</c> for a message it gave up on: the original
-/// text unchanged in <see cref="Body"/>, and why. (Under the Functions host the host moves the raw
-/// message itself, and the reason is in the invocation's logs.)
+/// What ingest puts on <c>{queue}-poison</c> (a Storage queue, for either transport) for what it
+/// cannot decode: a whole message the standalone consumer gave up on, or one element of a batch whose
+/// other events were ingested. <see cref="Body"/> is the original text unchanged, with why. (Under the
+/// Functions host a whole unreadable message is moved by the host, and the reason is in the logs.)
 /// </summary>
 public sealed class UsagePoisonMessage
 {
     public required string Reason { get; set; }
 
     public string? MessageId { get; set; }
+
+    /// <summary>Set for one element of a batch: the batch's id, the element's position and (when readable) its event id.</summary>
+    public string? BatchId { get; set; }
+
+    public int? Index { get; set; }
+
+    public string? EventId { get; set; }
 
     public long DequeueCount { get; set; }
 

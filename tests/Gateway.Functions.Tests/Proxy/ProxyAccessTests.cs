@@ -130,7 +130,7 @@ public sealed class ProxyAccessTests : IAsyncLifetime
     {
         var (key, raw) = await _host.AddKeyAsync(k => k.Limits.CostLimitInUsd = 0.5m, await _host.AddSettingAsync());
         var redis = await _host.Redis.GetDatabaseAsync();
-        await redis.StringSetAsync(_host.Prefix + SpendCounterKeys.Total(SpendCounterKeys.Owner.Key, key.KeyId), 499_999);
+        await redis.StringSetAsync(_host.Prefix + SpendCounterKeys.Total(SpendCounterKeys.Owner.Key, key.KeyId), SpendCounterKeys.ToNanoDollars(0.5m) - 1);
 
         using (var below = await SendAsync(raw, Chat("gpt-4o")))
         {
@@ -148,7 +148,7 @@ public sealed class ProxyAccessTests : IAsyncLifetime
         var (key, raw) = await _host.AddKeyAsync(k => { k.Limits.CostLimitInUsdOverTime = 1m; k.Limits.CostLimitInUsdUnit = "d"; }, await _host.AddSettingAsync());
         var (start, end) = LimitUnit.Day.Window(DateTimeOffset.UtcNow);
         var redis = await _host.Redis.GetDatabaseAsync();
-        await redis.StringSetAsync(_host.Prefix + SpendCounterKeys.Window(SpendCounterKeys.Owner.Key, key.KeyId, LimitUnit.Day, start), 1_000_000);
+        await redis.StringSetAsync(_host.Prefix + SpendCounterKeys.Window(SpendCounterKeys.Owner.Key, key.KeyId, LimitUnit.Day, start), SpendCounterKeys.ToNanoDollars(1m));
 
         using var response = await SendAsync(raw, Chat("gpt-4o"));
 

@@ -136,6 +136,34 @@ public sealed class IngestHost : IAsyncLifetime
         Usage = new TokenUsage { PromptTokens = 1000, CompletionTokens = 500 },
     };
 
-    /// <summary>1000 × $2.50 + 500 × $10.00 per 1M tokens, in micro-dollars.</summary>
-    public const long ChatEventMicroDollars = 7500;
+    /// <summary>
+    /// A schema-2 batch message, built with System.Text.Json as the publisher's encoder would: each
+    /// element a <see cref="UsageEventMessage"/> or raw JSON text (to make a malformed one).
+    /// </summary>
+    public static byte[] Batch(params object[] elements)
+    {
+        var events = new System.Text.Json.Nodes.JsonArray();
+        foreach (var element in elements)
+        {
+            events.Add(element is UsageEventMessage message
+                ? System.Text.Json.Nodes.JsonNode.Parse(Gateway.Domain.Usage.Transport.UsageMessageCodec.Serialize(message))
+                : System.Text.Json.Nodes.JsonNode.Parse((string)element));
+        }
+
+        var batch = new System.Text.Json.Nodes.JsonObject { ["schemaVersion"] = 2, ["batchId"] = Guid.CreateVersion7().ToString(), ["events"] = events };
+        return System.Text.Encoding.UTF8.GetBytes(batch.ToJsonString());
+    }
+
+    /// <summary>The sum of the key's applied events in the ledger, in nano-dollars rounded per event (what the counters must hold).</summary>
+    public async Task<long> LedgerNanoDollarsAsync(string keyId)
+    {
+        await using var connection = new NpgsqlConnection(Database.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT COALESCE(SUM(ROUND(cost_in_usd * 1000000000)), 0)::bigint FROM events WHERE key_id = $1 AND spend_applied", connection);
+        command.Parameters.AddWithValue(keyId);
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    /// <summary>1000 × $2.50 + 500 × $10.00 per 1M tokens, in nano-dollars.</summary>
+    public const long ChatEventNanoDollars = 7_500_000;
 }

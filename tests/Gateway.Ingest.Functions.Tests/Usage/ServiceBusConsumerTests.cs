@@ -77,7 +77,7 @@ public sealed class ServiceBusConsumerTests : IAsyncLifetime
 
         await Eventually.AssertAsync(() => _host.CountEventsAsync().Result == 21, Patience, "every event is stored");
         await Eventually.AssertAsync(() => _serviceBus.GetMessages(_host.QueueName).Count == 0, Patience, "every message is completed");
-        Assert.Equal(21 * IngestHost.ChatEventMicroDollars, await _host.KeyTotalAsync("key-sb-consumer"));
+        Assert.Equal(21 * IngestHost.ChatEventNanoDollars, await _host.KeyTotalAsync("key-sb-consumer"));
     }
 
     [Fact]
@@ -90,7 +90,7 @@ public sealed class ServiceBusConsumerTests : IAsyncLifetime
 
         await Eventually.AssertAsync(() => _serviceBus.GetMessages(_host.QueueName).Count == 0, Patience, "both copies are completed");
         Assert.Equal(1, await _host.CountEventsAsync(message.EventId));
-        Assert.Equal(IngestHost.ChatEventMicroDollars, await _host.KeyTotalAsync("key-sb-dup"));
+        Assert.Equal(IngestHost.ChatEventNanoDollars, await _host.KeyTotalAsync("key-sb-dup"));
     }
 
     [Fact]
@@ -123,7 +123,7 @@ public sealed class ServiceBusConsumerTests : IAsyncLifetime
 
         await Eventually.AssertAsync(() => _serviceBus.GetMessages(_host.QueueName).Count == 0, Patience, "the redelivery is completed");
         Assert.Equal(1, await _host.CountEventsAsync(message.EventId));
-        Assert.Equal(IngestHost.ChatEventMicroDollars, await _host.KeyTotalAsync("key-sb-killed"));
+        Assert.Equal(IngestHost.ChatEventNanoDollars, await _host.KeyTotalAsync("key-sb-killed"));
     }
 
     private Dictionary<string, string?> Settings(bool consumer)

@@ -52,6 +52,7 @@ public sealed class SpendRebuildTests : IAsyncLifetime
         {
             var message = IngestHost.ChatEvent(key.KeyId);
             message.UserId = "carol";
+            message.EndUserId = user.Id;
             await ingestor.IngestAsync(message, CancellationToken.None);
         }
 
@@ -60,13 +61,13 @@ public sealed class SpendRebuildTests : IAsyncLifetime
 
         // An event stored but not yet charged (its redelivery will charge it) must not be counted.
         var pending = IngestHost.ChatEvent(key.KeyId);
-        await _app.Services.GetRequiredService<UsageEventStore>().InsertAsync(pending, new UsageCostCalculator(PriceTable.Default).Calculate(pending, null), null, DateTimeOffset.UtcNow, CancellationToken.None);
+        await _app.Services.GetRequiredService<UsageEventStore>().InsertAsync([new PricedEvent(pending, new UsageCostCalculator(PriceTable.Default).Calculate(pending, null))], DateTimeOffset.UtcNow, CancellationToken.None);
 
         var now = DateTimeOffset.UtcNow;
         var dayCounter = SpendCounterKeys.Window(SpendCounterKeys.Owner.Key, key.KeyId, LimitUnit.Day, LimitUnit.Day.Window(now).Start);
         var userHour = SpendCounterKeys.Window(SpendCounterKeys.Owner.User, user.Id, LimitUnit.Hour, LimitUnit.Hour.Window(now).Start);
         var before = (Total: await _host.KeyTotalAsync(key.KeyId), Day: await _host.CounterAsync(dayCounter), UserHour: await _host.CounterAsync(userHour));
-        Assert.Equal((4 * IngestHost.ChatEventMicroDollars, 3 * IngestHost.ChatEventMicroDollars, 3 * IngestHost.ChatEventMicroDollars), before);
+        Assert.Equal((4 * IngestHost.ChatEventNanoDollars, 3 * IngestHost.ChatEventNanoDollars, 3 * IngestHost.ChatEventNanoDollars), before);
 
         // "Flush": every spend counter is gone.
         var redis = await _host.Redis.GetDatabaseAsync();
@@ -79,12 +80,12 @@ public sealed class SpendRebuildTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(before, (await _host.KeyTotalAsync(key.KeyId), await _host.CounterAsync(dayCounter), await _host.CounterAsync(userHour)));
-        Assert.Equal(3 * IngestHost.ChatEventMicroDollars, await _host.CounterAsync(SpendCounterKeys.Total(SpendCounterKeys.Owner.User, user.Id)));
+        Assert.Equal(3 * IngestHost.ChatEventNanoDollars, await _host.CounterAsync(SpendCounterKeys.Total(SpendCounterKeys.Owner.User, user.Id)));
         Assert.True(await redis.KeyTimeToLiveAsync(_host.Redis.Key(dayCounter)) <= TimeSpan.FromDays(1));
 
         // The pending event's redelivery then charges it exactly once on top.
         await ingestor.IngestAsync(pending, CancellationToken.None);
-        Assert.Equal(5 * IngestHost.ChatEventMicroDollars, await _host.KeyTotalAsync(key.KeyId));
+        Assert.Equal(5 * IngestHost.ChatEventNanoDollars, await _host.KeyTotalAsync(key.KeyId));
     }
 
     [Fact]

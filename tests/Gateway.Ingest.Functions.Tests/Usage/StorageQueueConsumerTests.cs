@@ -32,7 +32,7 @@ public sealed class StorageQueueConsumerTests : IAsyncLifetime
         await transport.SendBatchAsync(messages, CancellationToken.None);
 
         await Eventually.AssertAsync(() => _host.CountEventsAsync().Result == 50, Patience, "every event is stored");
-        await Eventually.AssertAsync(() => _host.KeyTotalAsync("key-consumer").Result == 50 * IngestHost.ChatEventMicroDollars, Patience, "every event is charged once");
+        await Eventually.AssertAsync(() => _host.KeyTotalAsync("key-consumer").Result == 50 * IngestHost.ChatEventNanoDollars, Patience, "every event is charged once");
         await Eventually.AssertAsync(() => QueueLength() == 0, Patience, "every message is deleted");
     }
 
@@ -49,7 +49,7 @@ public sealed class StorageQueueConsumerTests : IAsyncLifetime
 
         await Eventually.AssertAsync(() => QueueLength() == 0, Patience, "every copy is consumed");
         Assert.Equal(1, await _host.CountEventsAsync(message.EventId));
-        Assert.Equal(IngestHost.ChatEventMicroDollars, await _host.KeyTotalAsync("key-dup"));
+        Assert.Equal(IngestHost.ChatEventNanoDollars, await _host.KeyTotalAsync("key-dup"));
     }
 
     [Fact]
@@ -61,7 +61,7 @@ public sealed class StorageQueueConsumerTests : IAsyncLifetime
         await first.Services.GetRequiredService<IUsageEventTransport>().SendBatchAsync([message], CancellationToken.None);
         var received = (await _host.Queue.ReceiveMessageAsync(TimeSpan.FromSeconds(2))).Value;
         var result = await first.Services.GetRequiredService<UsageIngestor>().IngestAsync(received.Body.ToMemory(), CancellationToken.None);
-        Assert.Equal(UsageIngestOutcome.Ingested, result.Outcome);
+        Assert.Equal(UsageIngestOutcome.Ingested, Assert.Single(result.Events).Outcome);
         await first.DisposeAsync(); // killed: no delete
 
         // After a restart the message reappears (its visibility timeout ends) and is consumed again.
@@ -69,7 +69,7 @@ public sealed class StorageQueueConsumerTests : IAsyncLifetime
 
         await Eventually.AssertAsync(() => QueueLength() == 0, Patience, "the redelivered message is consumed");
         Assert.Equal(1, await _host.CountEventsAsync(message.EventId));
-        Assert.Equal(IngestHost.ChatEventMicroDollars, await _host.KeyTotalAsync("key-killed"));
+        Assert.Equal(IngestHost.ChatEventNanoDollars, await _host.KeyTotalAsync("key-killed"));
         Assert.Equal(0, await PoisonLength());
         GC.KeepAlive(restarted);
     }

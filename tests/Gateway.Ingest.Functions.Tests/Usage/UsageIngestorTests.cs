@@ -39,7 +39,7 @@ public sealed class UsageIngestorTests : IAsyncLifetime
         message.RouteId = "route-1";
         message.Action = "allowed";
 
-        var result = await Ingestor.IngestAsync(UsageMessageCodec.Serialize(message), CancellationToken.None);
+        var result = Assert.Single((await Ingestor.IngestAsync(UsageMessageCodec.Serialize(message), CancellationToken.None)).Events);
 
         Assert.Equal(UsageIngestOutcome.Ingested, result.Outcome);
         var row = (await _host.EventRowAsync(message.EventId))!;
@@ -70,11 +70,11 @@ public sealed class UsageIngestorTests : IAsyncLifetime
         Assert.Equal(false, row["unknown_model"]);
         Assert.Equal(true, row["spend_applied"]);
 
-        Assert.Equal(IngestHost.ChatEventMicroDollars, await _host.KeyTotalAsync("key-1"));
+        Assert.Equal(IngestHost.ChatEventNanoDollars, await _host.KeyTotalAsync("key-1"));
         var now = DateTimeOffset.UtcNow;
         foreach (var unit in new[] { LimitUnit.Hour, LimitUnit.Day, LimitUnit.Month })
         {
-            Assert.Equal(IngestHost.ChatEventMicroDollars, await _host.CounterAsync(SpendCounterKeys.Window(SpendCounterKeys.Owner.Key, "key-1", unit, unit.Window(now).Start)));
+            Assert.Equal(IngestHost.ChatEventNanoDollars, await _host.CounterAsync(SpendCounterKeys.Window(SpendCounterKeys.Owner.Key, "key-1", unit, unit.Window(now).Start)));
         }
     }
 
@@ -83,13 +83,13 @@ public sealed class UsageIngestorTests : IAsyncLifetime
     {
         var body = UsageMessageCodec.Serialize(IngestHost.ChatEvent("key-twice"));
 
-        var first = await Ingestor.IngestAsync(body, CancellationToken.None);
-        var second = await Ingestor.IngestAsync(body, CancellationToken.None);
+        var first = Assert.Single((await Ingestor.IngestAsync(body, CancellationToken.None)).Events);
+        var second = Assert.Single((await Ingestor.IngestAsync(body, CancellationToken.None)).Events);
 
         Assert.Equal(UsageIngestOutcome.Ingested, first.Outcome);
         Assert.Equal(UsageIngestOutcome.Duplicate, second.Outcome);
         Assert.Equal(1, await _host.CountEventsAsync(first.EventId));
-        Assert.Equal(IngestHost.ChatEventMicroDollars, await _host.KeyTotalAsync("key-twice"));
+        Assert.Equal(IngestHost.ChatEventNanoDollars, await _host.KeyTotalAsync("key-twice"));
     }
 
     [Fact]
@@ -100,8 +100,8 @@ public sealed class UsageIngestorTests : IAsyncLifetime
         var results = await Task.WhenAll(Enumerable.Range(0, 16).Select(_ => Task.Run(() => Ingestor.IngestAsync(body, CancellationToken.None))));
 
         Assert.All(results, r => Assert.True(r.IsDone));
-        Assert.Equal(1, await _host.CountEventsAsync(results[0].EventId));
-        Assert.Equal(IngestHost.ChatEventMicroDollars, await _host.KeyTotalAsync("key-race"));
+        Assert.Equal(1, await _host.CountEventsAsync(results[0].Events[0].EventId));
+        Assert.Equal(IngestHost.ChatEventNanoDollars, await _host.KeyTotalAsync("key-race"));
     }
 
     [Fact]
@@ -109,12 +109,12 @@ public sealed class UsageIngestorTests : IAsyncLifetime
     {
         var message = IngestHost.ChatEvent("key-crash-1");
         var cost = new UsageCostCalculator(PriceTable.Default).Calculate(message, null);
-        await Store.InsertAsync(message, cost, null, DateTimeOffset.UtcNow, CancellationToken.None); // step 2 only, then "died"
+        await Store.InsertAsync([new PricedEvent(message, cost)], DateTimeOffset.UtcNow, CancellationToken.None); // step 2 only, then "died"
 
         var redelivery = await Ingestor.IngestAsync(message, CancellationToken.None);
 
         Assert.Equal(UsageIngestOutcome.Resumed, redelivery.Outcome);
-        Assert.Equal(IngestHost.ChatEventMicroDollars, await _host.KeyTotalAsync("key-crash-1"));
+        Assert.Equal(IngestHost.ChatEventNanoDollars, await _host.KeyTotalAsync("key-crash-1"));
         Assert.Equal(true, (await _host.EventRowAsync(message.EventId))!["spend_applied"]);
     }
 
@@ -123,15 +123,15 @@ public sealed class UsageIngestorTests : IAsyncLifetime
     {
         var message = IngestHost.ChatEvent("key-crash-2");
         var cost = new UsageCostCalculator(PriceTable.Default).Calculate(message, null);
-        var entry = await Store.InsertAsync(message, cost, null, DateTimeOffset.UtcNow, CancellationToken.None);
-        Assert.True(await _app.Services.GetRequiredService<SpendApplier>().ApplyAsync(entry, CancellationToken.None)); // steps 2-3, then "died"
+        var entries = await Store.InsertAsync([new PricedEvent(message, cost)], DateTimeOffset.UtcNow, CancellationToken.None);
+        Assert.Equal(1, await _app.Services.GetRequiredService<SpendApplier>().ApplyAsync(entries, CancellationToken.None)); // steps 2-3, then "died"
 
         var redelivery = await Ingestor.IngestAsync(message, CancellationToken.None);
         var third = await Ingestor.IngestAsync(message, CancellationToken.None);
 
         Assert.Equal(UsageIngestOutcome.Resumed, redelivery.Outcome);
         Assert.Equal(UsageIngestOutcome.Duplicate, third.Outcome);
-        Assert.Equal(IngestHost.ChatEventMicroDollars, await _host.KeyTotalAsync("key-crash-2"));
+        Assert.Equal(IngestHost.ChatEventNanoDollars, await _host.KeyTotalAsync("key-crash-2"));
         Assert.Equal(true, (await _host.EventRowAsync(message.EventId))!["spend_applied"]);
     }
 
@@ -139,47 +139,41 @@ public sealed class UsageIngestorTests : IAsyncLifetime
     public async Task Ingest_RedeliveryAfterTheStoredCostDiffers_ChargesTheStoredCost()
     {
         var message = IngestHost.ChatEvent("key-stored-cost");
-        await Store.InsertAsync(message, new UsageCost(1, 1, 0.000001m, 0m, 0.000002m, 0m, 0m, false, false), null, DateTimeOffset.UtcNow, CancellationToken.None);
+        await Store.InsertAsync([new PricedEvent(message, new UsageCost(1, 1, 0.000001m, 0m, 0.000002m, 0m, 0m, false, false))], DateTimeOffset.UtcNow, CancellationToken.None);
 
         await Ingestor.IngestAsync(message, CancellationToken.None);
 
-        Assert.Equal(3, await _host.KeyTotalAsync("key-stored-cost"));
+        Assert.Equal(3_000, await _host.KeyTotalAsync("key-stored-cost"));
     }
 
     [Fact]
-    public async Task Ingest_EndUserOfTheKey_ChargesTheUsersCountersToo()
+    public async Task Ingest_EndUserMatchedByTheProxy_ChargesThatUsersCountersToo()
     {
-        var user = new User { Id = "user-row-1", UserId = "alice", Tags = ["team-a"], KeyIds = ["key-user"], Limits = { CostLimitInUsd = 10 } };
-        var other = new User { Id = "user-row-2", UserId = "alice", Tags = ["team-b"] };
-        await using (var db = _host.Database.CreateDbContext())
-        {
-            db.Users.AddRange(user, other);
-            await db.SaveChangesAsync();
-        }
-
         var message = IngestHost.ChatEvent("key-user");
         message.UserId = "alice";
+        message.EndUserId = "user-row-1";
         await Ingestor.IngestAsync(message, CancellationToken.None);
 
         Assert.Equal("user-row-1", (await _host.EventRowAsync(message.EventId))!["charged_user_id"]);
-        Assert.Equal(IngestHost.ChatEventMicroDollars, await _host.CounterAsync(SpendCounterKeys.Total(SpendCounterKeys.Owner.User, "user-row-1")));
-        Assert.Equal(0, await _host.CounterAsync(SpendCounterKeys.Total(SpendCounterKeys.Owner.User, "user-row-2")));
+        Assert.Equal(IngestHost.ChatEventNanoDollars, await _host.CounterAsync(SpendCounterKeys.Total(SpendCounterKeys.Owner.User, "user-row-1")));
+        Assert.Equal(IngestHost.ChatEventNanoDollars, await _host.KeyTotalAsync("key-user"));
     }
 
     [Fact]
-    public async Task Ingest_EndUserMatchedByTags_WhenNoUserNamesTheKey()
+    public async Task Ingest_EndUserTheProxyDidNotMatch_ChargesTheKeyOnlyWithoutMatchingAgain()
     {
         await using (var db = _host.Database.CreateDbContext())
         {
-            db.Users.Add(new User { Id = "user-row-tags", UserId = "bob", Tags = ["team-a", "x"] });
+            db.Users.Add(new User { Id = "user-row-bob", UserId = "bob", KeyIds = ["key-nomatch"] });
             await db.SaveChangesAsync();
         }
 
-        var message = IngestHost.ChatEvent("key-tags");
+        var message = IngestHost.ChatEvent("key-nomatch");
         message.UserId = "bob";
         await Ingestor.IngestAsync(message, CancellationToken.None);
 
-        Assert.Equal("user-row-tags", (await _host.EventRowAsync(message.EventId))!["charged_user_id"]);
+        Assert.Null((await _host.EventRowAsync(message.EventId))!["charged_user_id"]);
+        Assert.Equal(0, await _host.CounterAsync(SpendCounterKeys.Total(SpendCounterKeys.Owner.User, "user-row-bob")));
     }
 
     [Fact]
@@ -199,7 +193,7 @@ public sealed class UsageIngestorTests : IAsyncLifetime
 
         // 1000 × $0.01 per 1K + 500 × $0.02 per 1K.
         Assert.Equal(0.02m, (decimal)(await _host.EventRowAsync(message.EventId))!["cost_in_usd"]!);
-        Assert.Equal(20_000, await _host.KeyTotalAsync("key-costmap"));
+        Assert.Equal(20_000_000, await _host.KeyTotalAsync("key-costmap"));
     }
 
     [Fact]
@@ -262,12 +256,12 @@ public sealed class UsageIngestorTests : IAsyncLifetime
     [InlineData("not json at all")]
     [InlineData("""{"schemaVersion":1}""")]
     [InlineData("""{"schemaVersion":9,"eventId":"e"}""")]
-    public async Task Ingest_Malformed_IsRefusedWithAReasonAndStoresNothing(string body)
+    public async Task Ingest_Unreadable_IsRefusedWithAReasonAndStoresNothing(string body)
     {
-        var result = await Ingestor.IngestAsync(body, CancellationToken.None);
+        var result = await Ingestor.IngestAsync(System.Text.Encoding.UTF8.GetBytes(body), CancellationToken.None);
 
-        Assert.Equal(UsageIngestOutcome.Malformed, result.Outcome);
-        Assert.False(string.IsNullOrEmpty(result.Reason));
+        Assert.False(result.IsDone);
+        Assert.False(string.IsNullOrEmpty(result.Error));
         Assert.Equal(0, await _host.CountEventsAsync());
     }
 
@@ -292,12 +286,12 @@ public sealed class UsageIngestorTests : IAsyncLifetime
         var body = await claims.EncodeForQueueAsync(message, UsageMessageCodec.StorageQueueMaxBodyBytes, CancellationToken.None);
         Assert.True(body.Length < 1000);
 
-        var result = await Ingestor.IngestAsync(body, CancellationToken.None);
+        var result = Assert.Single((await Ingestor.IngestAsync(body, CancellationToken.None)).Events);
 
         Assert.Equal(UsageIngestOutcome.Ingested, result.Outcome);
         var row = (await _host.EventRowAsync(message.EventId))!;
         Assert.Equal(200_000, JsonDocument.Parse((string)row["request"]!).RootElement.GetProperty("prompt").GetString()!.Length);
-        Assert.Equal(IngestHost.ChatEventMicroDollars, await _host.KeyTotalAsync("key-claim"));
+        Assert.Equal(IngestHost.ChatEventNanoDollars, await _host.KeyTotalAsync("key-claim"));
     }
 
     [Fact]
@@ -306,7 +300,7 @@ public sealed class UsageIngestorTests : IAsyncLifetime
         var message = IngestHost.ChatEvent("key-old", at: DateTimeOffset.UtcNow.AddDays(-40));
         await Ingestor.IngestAsync(message, CancellationToken.None);
 
-        Assert.Equal(IngestHost.ChatEventMicroDollars, await _host.KeyTotalAsync("key-old"));
+        Assert.Equal(IngestHost.ChatEventNanoDollars, await _host.KeyTotalAsync("key-old"));
         var monthStart = LimitUnit.Month.Window(DateTimeOffset.FromUnixTimeMilliseconds(message.CreatedAtUnixMs)).Start;
         Assert.Equal(0, await _host.CounterAsync(SpendCounterKeys.Window(SpendCounterKeys.Owner.Key, "key-old", LimitUnit.Month, monthStart)));
     }

@@ -78,7 +78,7 @@ public sealed class UsageQueueFunctionsTests : IAsyncLifetime
         Assert.True(body.ContainsKey("Outputs"));
         Assert.Contains($"Ingested {message.EventId}", body["ReturnValue"]!.AsArray().Select(v => (string)v!));
         Assert.Equal(1, await _host.CountEventsAsync(message.EventId));
-        Assert.Equal(IngestHost.ChatEventMicroDollars, await _host.KeyTotalAsync("key-host-1"));
+        Assert.Equal(IngestHost.ChatEventNanoDollars, await _host.KeyTotalAsync("key-host-1"));
     }
 
     [Fact]
@@ -131,7 +131,7 @@ public sealed class UsageQueueFunctionsTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, second.StatusCode);
         Assert.Contains($"Duplicate {message.EventId}", JsonNode.Parse(await second.Content.ReadAsStringAsync())!["ReturnValue"]!.AsArray().Select(v => (string)v!));
         Assert.Equal(1, await _host.CountEventsAsync(message.EventId));
-        Assert.Equal(IngestHost.ChatEventMicroDollars, await _host.KeyTotalAsync("key-host-again"));
+        Assert.Equal(IngestHost.ChatEventNanoDollars, await _host.KeyTotalAsync("key-host-again"));
     }
 
     [Fact]
@@ -212,7 +212,7 @@ public sealed class UsageQueueFunctionsTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(3, await _host.CountEventsAsync());
-        Assert.Equal(3 * IngestHost.ChatEventMicroDollars, await _host.KeyTotalAsync("key-sb-batch"));
+        Assert.Equal(3 * IngestHost.ChatEventNanoDollars, await _host.KeyTotalAsync("key-sb-batch"));
     }
 
     [Fact]
@@ -269,7 +269,7 @@ public sealed class UsageQueueFunctionsTests : IAsyncLifetime
         Assert.Equal(false, (await _host.EventRowAsync(message.EventId))!["spend_applied"]);
         using var retried = await _client.PostAsJsonAsync("/usage_storage_queue", payload);
         Assert.Equal(HttpStatusCode.OK, retried.StatusCode);
-        Assert.Equal(IngestHost.ChatEventMicroDollars, await _host.KeyTotalAsync("key-redis-down"));
+        Assert.Equal(IngestHost.ChatEventNanoDollars, await _host.KeyTotalAsync("key-redis-down"));
         Assert.Equal(true, (await _host.EventRowAsync(message.EventId))!["spend_applied"]);
     }
 

@@ -1,0 +1,35 @@
+using System.Diagnostics.Metrics;
+
+namespace Gateway.Domain.Usage.Ingest;
+
+/// <summary>The ingest's counters (meter <c>Gateway.Usage.Ingest</c>); poisoned events and consumer outages are what to alarm on.</summary>
+public sealed class UsageIngestMetrics
+{
+    public const string MeterName = "Gateway.Usage.Ingest";
+
+    private readonly Counter<long> _events;
+    private readonly Counter<long> _poisoned;
+    private readonly Counter<long> _outages;
+
+    public UsageIngestMetrics(IMeterFactory meters)
+    {
+        ArgumentNullException.ThrowIfNull(meters);
+        var meter = meters.Create(MeterName);
+        _events = meter.CreateCounter<long>("gateway.usage.ingest.events", description: "Usage events ingested, by outcome (ingested, resumed, duplicate)");
+        _poisoned = meter.CreateCounter<long>("gateway.usage.ingest.poisoned", description: "Usage events or whole messages that could not be decoded and went to the poison queue / dead-letter queue");
+        _outages = meter.CreateCounter<long>("gateway.usage.ingest.consumer_outages", description: "Times a standalone consumer lost its queue (one per outage, not per retry)");
+    }
+
+    public void Ingested(UsageIngestOutcome outcome, int count)
+    {
+        if (count > 0)
+        {
+            _events.Add(count, new KeyValuePair<string, object?>("outcome", outcome.ToString().ToLowerInvariant()));
+        }
+    }
+
+    /// <summary>Counts what went to the poison queue: <paramref name="scope"/> is <c>event</c> (one element of a batch) or <c>message</c> (a whole message).</summary>
+    public void Poisoned(string scope, int count = 1) => _poisoned.Add(count, new KeyValuePair<string, object?>("scope", scope));
+
+    public void ConsumerOutage(string transport) => _outages.Add(1, new KeyValuePair<string, object?>("transport", transport));
+}
