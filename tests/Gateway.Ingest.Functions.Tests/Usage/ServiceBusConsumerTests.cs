@@ -32,17 +32,20 @@ public sealed class ServiceBusConsumerTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Transport_Batch_SendsOneRequestWithEventIdsAsMessageIds()
+    public async Task Transport_Batch_SendsOneRequestOfOneEnvelopeWhoseMessageIdIsTheBatchId()
     {
         var app = await _host.StartAsync(Settings(consumer: false));
         var messages = Enumerable.Range(0, 10).Select(_ => IngestHost.ChatEvent("key-sb")).ToList();
 
         await app.Services.GetRequiredService<IUsageEventTransport>().SendBatchAsync(messages, CancellationToken.None);
 
-        var queued = _serviceBus.GetMessages(_host.QueueName);
-        Assert.Equal(messages.Select(m => m.EventId), queued.Select(m => m.MessageId));
+        var queued = Assert.Single(_serviceBus.GetMessages(_host.QueueName));
         Assert.Single(_serviceBus.Requests, r => r.Method == "POST" && r.Header("Content-Type") == "application/vnd.microsoft.servicebus.json");
-        Assert.Equal(messages[0].EventId, JsonDocument.Parse(queued[0].Body).RootElement.GetProperty("eventId").GetString());
+        var batch = UsageBatchDecoder.Decode(queued.Body);
+        Assert.Null(batch.Error);
+        Assert.Equal(batch.BatchId, queued.MessageId);
+        Assert.Equal(messages.Select(m => m.EventId), batch.Events.Select(m => m.EventId));
+        Assert.Empty(batch.Rejected);
     }
 
     [Fact]
@@ -60,10 +63,15 @@ public sealed class ServiceBusConsumerTests : IAsyncLifetime
 
         await app.Services.GetRequiredService<IUsageEventTransport>().SendBatchAsync(messages, CancellationToken.None);
 
-        Assert.Equal(7, _serviceBus.GetMessages(_host.QueueName).Count);
         Assert.DoesNotContain(_serviceBus.Requests, r => r.StatusCode == 413);
-        var claimed = _serviceBus.GetMessages(_host.QueueName)[^1];
-        Assert.Contains("claimCheck", claimed.BodyAsString());
+        var queued = _serviceBus.GetMessages(_host.QueueName);
+        Assert.True(queued.Count > 1, $"the large events were split over several messages ({queued.Count})");
+        var decoded = queued.Select(q => UsageBatchDecoder.Decode(q.Body)).ToList();
+        Assert.All(decoded, d => Assert.Null(d.Error));
+        var events = decoded.SelectMany(d => d.Events).ToList();
+        Assert.Equal(messages.Select(m => m.EventId).Order(), events.Select(e => e.EventId).Order());
+        var claimed = Assert.Single(events, e => e.ClaimCheck is not null);
+        Assert.Equal(messages[^1].EventId, claimed.EventId);
     }
 
     [Fact]
