@@ -32,7 +32,7 @@ public class AnalyticsFixture : IAsyncLifetime
     public virtual async Task InitializeAsync()
     {
         await Postgres.InitializeAsync();
-        App = new GatewayAppFactory<Program>(new Dictionary<string, string?>
+        App = await GatewayApps.StartAsync<Program>(new Dictionary<string, string?>
         {
             ["ConnectionStrings:Postgres"] = Postgres.ConnectionString,
             ["ConnectionStrings:Redis"] = TestEnvironment.RedisConnectionString,

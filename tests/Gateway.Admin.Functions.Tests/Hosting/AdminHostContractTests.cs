@@ -13,7 +13,7 @@ public sealed class AdminHostContractTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         await _pg.InitializeAsync();
-        _app = new GatewayAppFactory<Program>(new Dictionary<string, string?>
+        _app = await GatewayApps.StartAsync<Program>(new Dictionary<string, string?>
         {
             ["ConnectionStrings:Postgres"] = _pg.ConnectionString,
             ["ConnectionStrings:Redis"] = TestEnvironment.RedisConnectionString,
@@ -21,7 +21,6 @@ public sealed class AdminHostContractTests : IAsyncLifetime
             ["Admin:Secret"] = AdminApi.Secret,
             ["Encryption:Key"] = AdminApi.NewEncryptionKey(),
         });
-        _ = _app.BaseAddress;
     }
 
     public async Task DisposeAsync()
