@@ -9,7 +9,10 @@ public static class GatewayApps
     // lost and the app binds its own default port, which another test's app may hold.
     private static bool IsPortSetupRace(Exception ex)
         => (ex is InvalidOperationException && ex.Message.Contains("IServerAddressesFeature", StringComparison.Ordinal))
-            || (ex is IOException && ex.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase));
+            || (ex is IOException && ex.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
+            // The same race seen from the other side: the factory reads the server's addresses from a
+            // host whose start already failed and disposed its services.
+            || (ex is ObjectDisposedException { ObjectName: "IServiceProvider" } && ex.StackTrace?.Contains("TryConfigureServerPort", StringComparison.Ordinal) == true);
 
     /// <summary>
     /// Retries the race between WebApplicationFactory's port setup and Kestrel's bind
