@@ -1,10 +1,12 @@
 using Gateway.Domain.Config;
 using Gateway.Domain.Hosting;
 using Gateway.Domain.Redis;
+using Gateway.Domain.Telemetry;
 using Gateway.Functions;
 using Gateway.Functions.Forwarding;
 using Gateway.Functions.Pipeline;
 using Gateway.Functions.Providers;
+using Gateway.Functions.Telemetry;
 using Gateway.Functions.Usage;
 
 var builder = WebApplication.CreateSlimBuilder(args);
@@ -16,10 +18,12 @@ builder.AddProviderAdapters();
 builder.AddUsagePublishing();
 builder.AddProxyPipeline();
 builder.AddProxyCors();
+builder.AddProxyTelemetry();
 
 var app = builder.Build();
 app.UseCors();
 app.MapGatewayHealth();
+app.MapGatewayMetrics();
 app.MapProxy();
 app.Run();
 
