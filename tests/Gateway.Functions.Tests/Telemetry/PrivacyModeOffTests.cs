@@ -31,12 +31,10 @@ public sealed class PrivacyModeOffTests : IAsyncLifetime
         var (_, raw) = await _host.AddKeyAsync(null, await _host.AddSettingAsync());
         var secret = "zebra" + Guid.NewGuid().ToString("N");
         _host.Upstream.Behavior.ResponseText = "completion" + secret;
-        using var client = ProxyTelemetryTests.ClientKeepingTraceparent(_host.BaseAddress, raw);
+        using var client = _host.CreateClient(raw);
         var traceId = ActivityTraceId.CreateRandom();
         using var request = ProxyTelemetryTests.Chat("gpt-4o", "prompt" + secret);
-        request.Headers.Add("traceparent", $"00-{traceId.ToHexString()}-{ActivitySpanId.CreateRandom().ToHexString()}-01");
-
-        using var response = await client.SendAsync(request);
+        using var response = await ProxyTelemetryTests.SendInTraceAsync(client, request, traceId);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         await Eventually.AssertAsync(() => _capture.Spans.Any(s => s.TraceId == traceId && s.Source.Name == "Gateway.Proxy"), TimeSpan.FromSeconds(5), "the upstream span is exported");
