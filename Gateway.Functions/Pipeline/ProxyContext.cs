@@ -97,7 +97,7 @@ internal sealed class ProxyContext : IDisposable
     public bool RefusedByPolicy { get; set; }
 
     /// <summary>An attempt after the first answered (rotation after a 429, a route's failover).</summary>
-    public bool FailedOver => Setting is { } answered && Attempts.Count > 1 && !ReferenceEquals(answered, Attempts[0]);
+    public bool FailedOver => Attempt is { } answered && Attempts.Count > 1 && !ReferenceEquals(answered, Attempts[0]);
 
     /// <summary>When the forward step started and ended (<see cref="TimeProvider.GetTimestamp"/>); 0 when there was no upstream call.</summary>
     public long UpstreamStartedTimestamp { get; set; }

@@ -53,6 +53,7 @@ internal sealed class ProxyTelemetry
     {
         ArgumentNullException.ThrowIfNull(context);
         context.UpstreamStartedTimestamp = _time.GetTimestamp();
+        context.ResponseTaps.Add(new FirstByteTap(context, _time));
         if (!Source.HasListeners())
         {
             return null;
@@ -64,7 +65,9 @@ internal sealed class ProxyTelemetry
         if (activity is { IsAllDataRequested: true })
         {
             activity.SetTag(GenAiNames.OperationName, operation);
-            activity.SetTag(GenAiNames.ProviderName, GenAiNames.Provider(context.Adapter.Name));
+            // The first attempt's provider; the answering attempt's replaces it at the end.
+            var first = context.Attempts.Count > 0 ? context.Attempts[0].Adapter.Name : context.Adapter.Name;
+            activity.SetTag(GenAiNames.ProviderName, GenAiNames.Provider(first));
             activity.SetTag(GenAiNames.RequestModel, model);
             if (context.Key is { } key)
             {
@@ -85,11 +88,12 @@ internal sealed class ProxyTelemetry
         var reported = usage.Usage;
         var errorType = ErrorType(context);
         var operation = GenAiNames.Operation(context.Path);
-        var provider = GenAiNames.Provider(context.Adapter.Name);
+        var provider = GenAiNames.Provider(context.UpstreamName);
         if (activity is not null)
         {
             if (activity.IsAllDataRequested)
             {
+                activity.SetTag(GenAiNames.ProviderName, provider);
                 activity.SetTag(GenAiNames.ResponseModel, usage.ResponseModel);
                 if (reported is not null)
                 {
@@ -156,7 +160,7 @@ internal sealed class ProxyTelemetry
     public void RequestEnded(ProxyContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var provider = GenAiNames.Provider(context.Adapter.Name);
+        var provider = GenAiNames.Provider(context.UpstreamName);
         var tags = new TagList
         {
             { GenAiNames.ProviderName, provider },

@@ -110,6 +110,30 @@ public sealed class ProxyTelemetryTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task StreamedChat_SlowFirstByte_RecordsTimeToFirstByteAndFirstChunk()
+    {
+        var (key, raw) = await _host.AddKeyAsync(null, await _host.AddSettingAsync());
+        _host.Upstream.Behavior.FirstByteDelay = TimeSpan.FromMilliseconds(300);
+        var model = "gpt-4o-" + Guid.NewGuid().ToString("N")[..8];
+        var before = _capture.HistogramCount("gateway.proxy.time_to_first_byte", ("gateway.streamed", true));
+        using var client = _host.CreateClient(raw);
+
+        using var response = await client.SendAsync(Chat(model, "stream me", stream: true));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("[DONE]", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        await Eventually.AssertAsync(() => _capture.Count("gateway.proxy.requests", ("gateway.key.id", key.KeyId)) == 1, TimeSpan.FromSeconds(5), "the request is counted");
+        Assert.Equal(before + 1, _capture.HistogramCount("gateway.proxy.time_to_first_byte", ("gateway.streamed", true)));
+        var ttfb = _capture.Points("gateway.proxy.time_to_first_byte").Where(p => Tag(p, "gateway.streamed") is true).Sum(p => p.GetHistogramSum());
+        Assert.True(ttfb >= 0.3, $"time to first byte {ttfb} s includes the provider's 300 ms delay");
+        var chunk = Assert.Single(_capture.Points("gen_ai.client.operation.time_to_first_chunk"), p => Tag(p, "gen_ai.request.model") as string == model);
+        Assert.Equal(1, chunk.GetHistogramCount());
+        Assert.True(chunk.GetHistogramSum() >= 0.3, $"time to first chunk {chunk.GetHistogramSum()} s");
+        var tokens = _capture.Points("gen_ai.client.token.usage").Where(p => Tag(p, "gen_ai.request.model") as string == model && Tag(p, "gen_ai.token.type") is "output");
+        Assert.Equal(FakeLlmTokens.CountWords(FakeLlmBehavior.DefaultResponseText), tokens.Sum(p => p.GetHistogramSum()));
+    }
+
+    [Fact]
     public async Task Rotation_Upstream429ThenSecondSetting_CountsFailedOver()
     {
         var first = await _host.AddSettingAsync(apiKey: "sk-first");
