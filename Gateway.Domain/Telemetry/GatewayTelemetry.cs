@@ -67,25 +67,6 @@ public static class GatewayTelemetry
 
         var otel = services.AddOpenTelemetry()
             .ConfigureResource(r => r.AddService("gateway-" + app.ToLowerInvariant()))
-            .WithTracing(tracing =>
-            {
-                tracing.AddSource(SourcePattern)
-                    .AddAspNetCoreInstrumentation(static o => o.Filter = static http => !IsOperational(http.Request.Path))
-                    .AddHttpClientInstrumentation()
-                    .AddNpgsql()
-                    .AddRedisInstrumentation();
-                tracing.ConfigureRedisInstrumentation(static (sp, redis) =>
-                {
-                    if (sp.GetService<RedisConnection>() is { } connection)
-                    {
-                        connection.WhenConnected(multiplexer => redis.AddConnection(multiplexer));
-                    }
-                });
-                if (options.AzureMonitorConnectionString is { Length: > 0 } azure)
-                {
-                    tracing.AddAzureMonitorTraceExporter(o => o.ConnectionString = azure);
-                }
-            })
             .WithMetrics(metrics =>
             {
                 metrics.AddMeter(SourcePattern)
@@ -117,6 +98,29 @@ public static class GatewayTelemetry
                     logging.AddAzureMonitorLogExporter(o => o.ConnectionString = azure);
                 }
             }, static o => o.IncludeFormattedMessage = true);
+
+        if (options.Traces)
+        {
+            otel.WithTracing(tracing =>
+            {
+                tracing.AddSource(SourcePattern)
+                    .AddAspNetCoreInstrumentation(static o => o.Filter = static http => !IsOperational(http.Request.Path))
+                    .AddHttpClientInstrumentation()
+                    .AddNpgsql()
+                    .AddRedisInstrumentation();
+                tracing.ConfigureRedisInstrumentation(static (sp, redis) =>
+                {
+                    if (sp.GetService<RedisConnection>() is { } connection)
+                    {
+                        connection.WhenConnected(multiplexer => redis.AddConnection(multiplexer));
+                    }
+                });
+                if (options.AzureMonitorConnectionString is { Length: > 0 } azure)
+                {
+                    tracing.AddAzureMonitorTraceExporter(o => o.ConnectionString = azure);
+                }
+            });
+        }
 
         if (options.OtlpEndpoint is { Length: > 0 })
         {

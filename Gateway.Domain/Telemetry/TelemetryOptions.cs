@@ -13,6 +13,12 @@ public sealed class TelemetryOptions
     public bool Enabled { get; set; } = true;
 
     /// <summary>
+    /// Spans (server, HTTP client, PostgreSQL, Redis, the proxy's upstream call). Off, metrics and logs
+    /// remain, and the trace id is still continued from <c>traceparent</c> and returned (ASP.NET Core's own activity).
+    /// </summary>
+    public bool Traces { get; set; } = true;
+
+    /// <summary>
     /// BricksLLM's <c>-p strict</c>: no prompt or completion text in any span, metric or log. Off, the
     /// upstream span carries <c>gen_ai.input.messages</c> / <c>gen_ai.output.messages</c> (the GenAI
     /// conventions' opt-in content capture).

@@ -38,12 +38,16 @@ if (options.TelemetryRounds > 0)
 {
     // The gateway alone, telemetry off then on (the SDK, the proxy's spans and metrics, the
     // Prometheus exporter aggregating), alternating so that drift of the shared machine hits both.
-    var rounds = new List<(ContenderResult Off, ContenderResult On)>();
+    var rounds = new List<ContenderResult[]>();
     for (var round = 1; round <= options.TelemetryRounds; round++)
     {
-        var off = await MeasureGatewayAsync($"gateway, telemetry off ({round})", new() { ["Telemetry__Enabled"] = "false" });
-        var on = await MeasureGatewayAsync($"gateway, telemetry on ({round})", new() { ["Telemetry__Enabled"] = "true", ["Telemetry__Prometheus__Enabled"] = "true" });
-        rounds.Add((off, on));
+        var measured = new ContenderResult[TelemetryReport.Variants.Length];
+        for (var v = 0; v < measured.Length; v++)
+        {
+            measured[v] = await MeasureGatewayAsync($"gateway, telemetry {TelemetryReport.Variants[v].Name} ({round})", TelemetryReport.Variants[v].Settings);
+        }
+
+        rounds.Add(measured);
     }
 
     TelemetryReport.Print(rounds, options);
