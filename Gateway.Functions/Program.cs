@@ -5,6 +5,7 @@ using Gateway.Functions;
 using Gateway.Functions.Forwarding;
 using Gateway.Functions.Pipeline;
 using Gateway.Functions.Providers;
+using Gateway.Functions.Routing;
 using Gateway.Functions.Usage;
 
 var builder = WebApplication.CreateSlimBuilder(args);
@@ -15,12 +16,14 @@ builder.AddGatewayForwarding();
 builder.AddProviderAdapters();
 builder.AddUsagePublishing();
 builder.AddProxyPipeline();
+builder.AddGatewayRouting();
 builder.AddProxyCors();
 
 var app = builder.Build();
 app.UseCors();
 app.MapGatewayHealth();
 app.MapProxy();
+app.MapRoutesAndCustomProviders();
 app.Run();
 
 public partial class Program;

@@ -56,9 +56,6 @@ internal sealed class UsageRecorder
         }
     }
 
-    /// <summary>The prompt when the adapter, not the OpenAI-shaped body, knows where it is (custom providers).</summary>
-    public string? PromptText { get; set; }
-
     // Transcriptions report audio length as usage {"type":"duration","seconds":N}, or as verbose_json's duration.
     public double? AudioSeconds
     {

@@ -32,6 +32,13 @@ internal sealed partial class AttemptRunner(
     TimeProvider time,
     ILogger<AttemptRunner> logger)
 {
+    private readonly ProxyForwarder _forwarder = forwarder;
+    private readonly IProviderSecrets _secrets = secrets;
+    private readonly SettingHealth _health = health;
+    private readonly TimeSpan _idleTimeout = options.Value.IdleTimeout;
+    private readonly TimeProvider _time = time;
+    private readonly ILogger _logger = logger;
+
     /// <summary>
     /// The answer to relay (<see cref="AttemptRun.Response"/>, with its timeouts), or why there is
     /// none; the caller disposes it. <see cref="ProxyContext.Attempt"/> is the attempt that answered.
@@ -70,7 +77,7 @@ internal sealed partial class AttemptRunner(
 
                 if (i + 1 < context.Attempts.Count)
                 {
-                    LogFailedOver(logger, attempt.Adapter.Name, attempt.Setting.Id, outcome.Status, attempt.RouteStep ?? -1);
+                    LogFailedOver(_logger, attempt.Adapter.Name, attempt.Setting.Id, outcome.Status, attempt.RouteStep ?? -1);
                 }
             }
 
@@ -119,13 +126,13 @@ internal sealed partial class AttemptRunner(
 
         public async ValueTask<AttemptOutcome> TryThroughBreakerAsync(CancellationToken cancellationToken)
         {
-            if (!runner.health.IsAvailable(Attempt!.Setting.Id))
+            if (!runner._health.IsAvailable(Attempt!.Setting.Id))
             {
                 // Every setting is cooling down (the rotation picked one anyway): send without the breaker.
                 return await TryOnceAsync(cancellationToken);
             }
 
-            return await runner.health.ExecuteAsync(Attempt.Setting.Id, static (run, ct) => run.TryOnceAsync(ct), this, cancellationToken)
+            return await runner._health.ExecuteAsync(Attempt.Setting.Id, static (run, ct) => run.TryOnceAsync(ct), this, cancellationToken)
                 ?? await TryOnceAsync(cancellationToken);
         }
 
@@ -135,16 +142,16 @@ internal sealed partial class AttemptRunner(
             var attempt = Attempt!;
             LastAttempt = attempt;
             Tries++;
-            _started = runner.time.GetTimestamp();
-            Timeouts = new ForwardTimeouts(runner.time, context.Aborted);
+            _started = runner._time.GetTimestamp();
+            Timeouts = new ForwardTimeouts(runner._time, context.Aborted);
             if (attempt.Body is null && context.Body is { Stream: true, UsageChunkRequested: false } body && attempt.Adapter.CanForceUsageChunk(context, attempt))
             {
                 body.RequestUsageChunk();
             }
 
             using var message = ProxyForwarder.CreateRequest(context.Http, Uri!, attempt.Body ?? context.Body?.Bytes);
-            attempt.Adapter.ApplyCredential(message.Headers, runner.secrets.Get(attempt.Setting));
-            var (response, sent) = await runner.forwarder.SendAsync(message, Timeouts, attempt.HeadersTimeout ?? context.HeadersTimeout, context.Aborted);
+            attempt.Adapter.ApplyCredential(message.Headers, runner._secrets.Get(attempt.Setting));
+            var (response, sent) = await runner._forwarder.SendAsync(message, Timeouts, attempt.HeadersTimeout ?? context.HeadersTimeout, context.Aborted);
             Failure = sent;
             cancellationToken.ThrowIfCancellationRequested();
             if (sent.Error == ForwardError.ClientGone)
@@ -159,8 +166,8 @@ internal sealed partial class AttemptRunner(
 
             Response = response;
             var status = (int)response.StatusCode;
-            LogAttempt(runner.logger, attempt.Adapter.Name, status, Tries);
-            if (status is >= 200 and < 300 && !await FirstBytePeek.TryAsync(response, Timeouts, runner.options.Value.IdleTimeout, context.Aborted))
+            LogAttempt(runner._logger, attempt.Adapter.Name, status, Tries);
+            if (status is >= 200 and < 300 && !await FirstBytePeek.TryAsync(response, Timeouts, runner._idleTimeout, context.Aborted))
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 Failure = new ForwardResult(Timeouts.TimedOut ? ForwardError.HeadersTimeout : ForwardError.UpstreamDropped);
@@ -169,7 +176,7 @@ internal sealed partial class AttemptRunner(
                 return _outcome = AttemptOutcome.NoResponse;
             }
 
-            var retryAfter = RetryAfterHeader.Parse(Header(response, "retry-after-ms"), Header(response, "Retry-After"), runner.time.GetUtcNow());
+            var retryAfter = RetryAfterHeader.Parse(Header(response, "retry-after-ms"), Header(response, "Retry-After"), runner._time.GetUtcNow());
             return _outcome = AttemptOutcome.FromStatus(status, retryAfter);
         }
 
@@ -184,8 +191,8 @@ internal sealed partial class AttemptRunner(
             var status = _outcome.Status != 0 ? _outcome.Status
                 : Failure.Error == ForwardError.HeadersTimeout ? StatusCodes.Status504GatewayTimeout
                 : StatusCodes.Status502BadGateway;
-            var latency = (int)runner.time.GetElapsedTime(_started).TotalMilliseconds;
-            context.FailedAttempts.Add(new FailedAttempt(LastAttempt!, status, latency, runner.time.GetUtcNow() - TimeSpan.FromMilliseconds(latency)));
+            var latency = (int)runner._time.GetElapsedTime(_started).TotalMilliseconds;
+            context.FailedAttempts.Add(new FailedAttempt(LastAttempt!, status, latency, runner._time.GetUtcNow() - TimeSpan.FromMilliseconds(latency)));
             DisposeCurrent();
         }
 

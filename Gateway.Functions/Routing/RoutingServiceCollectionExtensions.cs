@@ -13,6 +13,7 @@ internal static class RoutingServiceCollectionExtensions
         services.AddSingleton<SettingHealth>();
         services.AddSingleton<WeightedRotation>();
         services.AddSingleton<RouteRetryPipelines>();
+        services.AddSingleton<AttemptRunner>();
         services.AddSingleton<RouteAuthorizeStep>();
         services.AddSingleton<RouteAttemptsStep>();
         services.AddSingleton<RoutePipeline>();

@@ -48,7 +48,7 @@ public sealed class RouteFailoverTests : IAsyncLifetime
         Assert.Equal(3, events.Count);
         Assert.Single(events.Select(e => e.CorrelationId).Distinct());
         Assert.NotNull(events[0].CorrelationId);
-        Assert.Equal([500, 500, 200], events.Select(e => e.Status).Order());
+        Assert.Equal([200, 500, 500], events.Select(e => e.Status).Order());
         var success = Assert.Single(events, e => e.Status == 200);
         Assert.Equal("azure", success.Provider);
         Assert.Equal("gpt-4o", success.Model);
