@@ -53,14 +53,21 @@ internal sealed partial class AttemptRunner(
             for (var i = 0; i < context.Attempts.Count; i++)
             {
                 var attempt = context.Attempts[i];
-                run.Attempt = attempt;
-                context.Attempt = attempt;
                 if (attempt.Adapter.MapUri(context, attempt) is not { } uri)
                 {
-                    run.Refused = new ProxyOutcome(500, ProxyErrorKind.Internal, $"provider setting {attempt.Setting.Id} is missing a required parameter");
-                    return run;
+                    // A misconfigured setting: the next attempt may still answer; with none tried, it is the answer.
+                    LogMissingParameter(_logger, attempt.Setting.Id);
+                    if (run.Tries == 0 && i + 1 == context.Attempts.Count)
+                    {
+                        context.Attempt = attempt;
+                        run.Refused = new ProxyOutcome(500, ProxyErrorKind.Internal, $"provider setting {attempt.Setting.Id} is missing a required parameter");
+                    }
+
+                    continue;
                 }
 
+                run.Attempt = attempt;
+                context.Attempt = attempt;
                 run.Uri = uri;
                 var pipeline = attempt.RouteStep is { } step && context.Route is { } route
                     ? routePipelines.For(route, step).Pipeline
@@ -92,6 +99,9 @@ internal sealed partial class AttemptRunner(
 
     [LoggerMessage(4200, LogLevel.Information, "Upstream {Provider} (setting {SettingId}) failed with {Status}; trying the next attempt (route step {Step})")]
     private static partial void LogFailedOver(ILogger logger, string provider, string settingId, int status, int step);
+
+    [LoggerMessage(4202, LogLevel.Error, "Provider setting {SettingId} is missing a parameter its provider needs; its attempt is skipped")]
+    private static partial void LogMissingParameter(ILogger logger, string settingId);
 
     [LoggerMessage(4201, LogLevel.Debug, "Upstream {Provider} answered {Status}; attempt {Attempt} of this request")]
     private static partial void LogAttempt(ILogger logger, string provider, int status, int attempt);

@@ -1,3 +1,4 @@
+using Gateway.Domain.Hosting;
 using Gateway.Domain.Routing;
 using Gateway.Functions.Providers;
 
@@ -9,7 +10,8 @@ internal static class RoutingServiceCollectionExtensions
     public static WebApplicationBuilder AddGatewayRouting(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
-        services.AddOptions<RotationOptions>().Bind(builder.Configuration.GetSection(RotationOptions.Section));
+        services.AddOptions<RotationOptions>().Bind(builder.Configuration.GetSection(RotationOptions.Section)).ValidateOnStart();
+        services.AddSettingsValidator(RotationOptions.Section, new RotationOptionsValidator());
         services.AddSingleton<SettingHealth>();
         services.AddSingleton<WeightedRotation>();
         services.AddSingleton<RouteRetryPipelines>();
