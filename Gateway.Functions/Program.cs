@@ -6,6 +6,7 @@ using Gateway.Functions;
 using Gateway.Functions.Forwarding;
 using Gateway.Functions.Pipeline;
 using Gateway.Functions.Providers;
+using Gateway.Functions.Routing;
 using Gateway.Functions.Telemetry;
 using Gateway.Functions.Usage;
 
@@ -17,6 +18,7 @@ builder.AddGatewayForwarding();
 builder.AddProviderAdapters();
 builder.AddUsagePublishing();
 builder.AddProxyPipeline();
+builder.AddGatewayRouting();
 builder.AddProxyCors();
 builder.AddProxyTelemetry();
 
@@ -25,6 +27,7 @@ app.UseCors();
 app.MapGatewayHealth();
 app.MapGatewayMetrics();
 app.MapProxy();
+app.MapRoutesAndCustomProviders();
 app.Run();
 
 public partial class Program;
