@@ -2,8 +2,9 @@ using System.Globalization;
 
 namespace Gateway.Benchmarks;
 
-/// <summary><c>[--seconds 10] [--rate 500] [--concurrency 32] [--trace 0]</c>.</summary>
-internal sealed record BenchmarkOptions(int Seconds, int Rate, int Concurrency, int TraceSeconds)
+/// <summary><c>[--seconds 10] [--rate 500] [--concurrency 32] [--trace 0] [--load-only 0]</c>.</summary>
+/// <remarks><c>--load-only N</c>: the gateway alone, warmed up, then N s of closed-loop load (for an external profiler); no report.</remarks>
+internal sealed record BenchmarkOptions(int Seconds, int Rate, int Concurrency, int TraceSeconds, int LoadOnlySeconds = 0)
 {
     public static BenchmarkOptions Parse(string[] args)
     {
@@ -17,7 +18,8 @@ internal sealed record BenchmarkOptions(int Seconds, int Rate, int Concurrency, 
                 "--rate" => options with { Rate = value },
                 "--concurrency" => options with { Concurrency = value },
                 "--trace" => options with { TraceSeconds = value },
-                _ => throw new ArgumentException($"unknown option {args[i]}; expected --seconds, --rate, --concurrency, --trace"),
+                "--load-only" => options with { LoadOnlySeconds = value },
+                _ => throw new ArgumentException($"unknown option {args[i]}; expected --seconds, --rate, --concurrency, --trace, --load-only"),
             };
         }
 
