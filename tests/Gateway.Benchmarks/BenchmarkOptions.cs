@@ -2,9 +2,9 @@ using System.Globalization;
 
 namespace Gateway.Benchmarks;
 
-/// <summary><c>[--seconds 10] [--rate 500] [--concurrency 32] [--trace 0] [--load-only 0]</c>.</summary>
+/// <summary><c>[--seconds 10] [--rate 500] [--concurrency 32] [--trace 0] [--load-only 0] [--limits 1]</c>.</summary>
 /// <remarks><c>--load-only N</c>: the gateway alone, warmed up, then N s of closed-loop load (for an external profiler); no report.</remarks>
-internal sealed record BenchmarkOptions(int Seconds, int Rate, int Concurrency, int TraceSeconds, int LoadOnlySeconds = 0)
+internal sealed record BenchmarkOptions(int Seconds, int Rate, int Concurrency, int TraceSeconds, int LoadOnlySeconds = 0, bool Limits = true)
 {
     public static BenchmarkOptions Parse(string[] args)
     {
@@ -19,7 +19,8 @@ internal sealed record BenchmarkOptions(int Seconds, int Rate, int Concurrency, 
                 "--concurrency" => options with { Concurrency = value },
                 "--trace" => options with { TraceSeconds = value },
                 "--load-only" => options with { LoadOnlySeconds = value },
-                _ => throw new ArgumentException($"unknown option {args[i]}; expected --seconds, --rate, --concurrency, --trace, --load-only"),
+                "--limits" => options with { Limits = value != 0 },
+                _ => throw new ArgumentException($"unknown option {args[i]}; expected --seconds, --rate, --concurrency, --trace, --load-only, --limits"),
             };
         }
 

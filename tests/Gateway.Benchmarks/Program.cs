@@ -29,7 +29,7 @@ Console.Error.WriteLine("warning: a Debug build of the load generator; run with 
 
 await using var upstream = await FakeLlmServer.StartAsync();
 var upstreamUrl = upstream.BaseUrl.ToString().TrimEnd('/');
-var gatewayEnvironment = await ConfigureGatewayAsync(upstreamUrl);
+var gatewayEnvironment = await ConfigureGatewayAsync(upstreamUrl, options.Limits);
 var yarpDll = typeof(BareYarp).Assembly.Location;
 var gatewayDll = RepoPaths.Combine("Gateway.Functions", "bin", "Release", "net10.0", "Gateway.Functions.dll");
 var runtimeSettings = File.Exists(gatewayDll) ? RuntimeSettings.Of(gatewayDll) : new Dictionary<string, string>();
@@ -145,7 +145,7 @@ async Task TraceAsync(ContenderProcess gateway, string rawKey, int seconds)
     }
 }
 
-static async Task<(Dictionary<string, string> Environment, string RawKey)> ConfigureGatewayAsync(string upstreamUrl)
+static async Task<(Dictionary<string, string> Environment, string RawKey)> ConfigureGatewayAsync(string upstreamUrl, bool limits)
 {
     var prefix = RedisTestConnection.NewPrefix();
     await using var redis = RedisTestConnection.Create(prefix);
@@ -155,8 +155,9 @@ static async Task<(Dictionary<string, string> Environment, string RawKey)> Confi
     setting.EncryptedSecrets = protector.Protect(new Dictionary<string, string> { ["apikey"] = "sk-bench" });
     var (key, rawKey) = TestData.NewKey("bench", setting.Id);
 
-    // Limits that never bite but make the Redis script run (a rate window and a spend counter) on every request.
-    if (Environment.GetEnvironmentVariable("BENCH_NO_LIMITS") != "1")
+    // Limits that never bite but make the Redis script run (a rate window and a spend counter) on every
+    // request; --limits 0 leaves them off (no Redis call), to see what the limits call costs.
+    if (limits)
     {
         key.Limits.RateLimitOverTime = 100_000_000;
         key.Limits.RateLimitUnit = "d";
