@@ -24,6 +24,7 @@ public sealed class JsonUsageTap
     private StringBuilder? _text;
     private int _topLevelChoices = -1;
     private bool _usageObject;
+    private bool _sawData;
 
     /// <summary>True when the input was not JSON or a token was too large; what was read stays valid.</summary>
     public bool Failed { get; private set; }
@@ -56,6 +57,7 @@ public sealed class JsonUsageTap
         _text?.Clear();
         _topLevelChoices = -1;
         _usageObject = false;
+        _sawData = false;
         Duration = null;
         Failed = false;
     }
@@ -88,6 +90,14 @@ public sealed class JsonUsageTap
 
     private void Consume(ReadOnlySpan<byte> data, bool isFinal)
     {
+        if (data.IsEmpty && !_sawData)
+        {
+            // Nothing read yet (an SSE event without JSON, such as "[DONE]"): no document to end, and
+            // Utf8JsonReader would throw for the empty final block (an exception per streamed response).
+            return;
+        }
+
+        _sawData = true;
         var reader = new Utf8JsonReader(data, isFinal, _state);
         try
         {

@@ -1,6 +1,7 @@
 using System.Net;
 using Gateway.Functions.Providers;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Primitives;
 
 namespace Gateway.Functions.Forwarding;
 
@@ -52,10 +53,22 @@ internal sealed class ProxyForwarder(UpstreamClient upstream)
                 continue;
             }
 
-            var values = (IEnumerable<string?>)header.Value;
-            if (!message.Headers.TryAddWithoutValidation(header.Key, values))
+            // One value (the usual case) as a string: no boxed enumerator.
+            if (header.Value.Count == 1)
             {
-                message.Content?.Headers.TryAddWithoutValidation(header.Key, values);
+                var value = header.Value.ToString();
+                if (!message.Headers.TryAddWithoutValidation(header.Key, value))
+                {
+                    message.Content?.Headers.TryAddWithoutValidation(header.Key, value);
+                }
+            }
+            else
+            {
+                var values = (IEnumerable<string?>)header.Value;
+                if (!message.Headers.TryAddWithoutValidation(header.Key, values))
+                {
+                    message.Content?.Headers.TryAddWithoutValidation(header.Key, values);
+                }
             }
         }
 
@@ -172,15 +185,29 @@ internal sealed class ProxyForwarder(UpstreamClient upstream)
         }
     }
 
+    // The raw values (NonValidated, as YARP copies them): enumerating HttpHeaders itself parses every
+    // value into typed objects and formats it back (a Date header is parsed and re-printed per response).
     private static void CopyHeaders(System.Net.Http.Headers.HttpHeaders from, IHeaderDictionary to)
     {
-        foreach (var header in from)
+        foreach (var (name, values) in from.NonValidated)
         {
-            if (HeaderRules.ForwardResponseHeader(header.Key))
+            if (HeaderRules.ForwardResponseHeader(name))
             {
-                to[header.Key] = header.Value is string[] array ? array : [.. header.Value];
+                to[name] = values.Count == 1 ? new StringValues(values.ToString()) : new StringValues(ToArray(values));
             }
         }
+    }
+
+    private static string[] ToArray(System.Net.Http.Headers.HeaderStringValues values)
+    {
+        var array = new string[values.Count];
+        var i = 0;
+        foreach (var value in values)
+        {
+            array[i++] = value;
+        }
+
+        return array;
     }
 }
 

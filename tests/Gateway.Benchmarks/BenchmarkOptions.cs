@@ -2,11 +2,12 @@ using System.Globalization;
 
 namespace Gateway.Benchmarks;
 
-/// <summary>
-/// <c>[--seconds 10] [--rate 500] [--concurrency 32] [--trace 0] [--telemetry 0]</c>; <c>--telemetry N</c>
-/// measures only the gateway, with telemetry off and on, N rounds alternating.
-/// </summary>
-internal sealed record BenchmarkOptions(int Seconds, int Rate, int Concurrency, int TraceSeconds, int TelemetryRounds = 0)
+/// <summary><c>[--seconds 10] [--rate 500] [--concurrency 32] [--trace 0] [--load-only 0] [--limits 1] [--telemetry 0]</c>.</summary>
+/// <remarks>
+/// <c>--load-only N</c>: the gateway alone, warmed up, then N s of closed-loop load (for an external profiler); no report.
+/// <c>--telemetry N</c>: only the gateway, with telemetry off and on, N rounds alternating.
+/// </remarks>
+internal sealed record BenchmarkOptions(int Seconds, int Rate, int Concurrency, int TraceSeconds, int LoadOnlySeconds = 0, bool Limits = true, int TelemetryRounds = 0)
 {
     public static BenchmarkOptions Parse(string[] args)
     {
@@ -20,8 +21,10 @@ internal sealed record BenchmarkOptions(int Seconds, int Rate, int Concurrency, 
                 "--rate" => options with { Rate = value },
                 "--concurrency" => options with { Concurrency = value },
                 "--trace" => options with { TraceSeconds = value },
+                "--load-only" => options with { LoadOnlySeconds = value },
+                "--limits" => options with { Limits = value != 0 },
                 "--telemetry" => options with { TelemetryRounds = value },
-                _ => throw new ArgumentException($"unknown option {args[i]}; expected --seconds, --rate, --concurrency, --trace, --telemetry"),
+                _ => throw new ArgumentException($"unknown option {args[i]}; expected --seconds, --rate, --concurrency, --trace, --load-only, --limits, --telemetry"),
             };
         }
 

@@ -27,8 +27,8 @@ internal sealed class ContenderProcess : IAsyncDisposable
 
     public int Pid => _process.Id;
 
-    /// <summary>Starts <c>dotnet <paramref name="dll"/></c> on core 0 and waits for <c>/api/health</c>.</summary>
-    public static async Task<ContenderProcess> StartAsync(string name, string dll, IEnumerable<string> arguments, IDictionary<string, string> environment, int port)
+    /// <summary>Starts <c>dotnet <paramref name="dll"/></c> on core 0 with <paramref name="runtimeSettings"/> and waits for <c>/api/health</c>.</summary>
+    public static async Task<ContenderProcess> StartAsync(string name, string dll, IEnumerable<string> arguments, IDictionary<string, string> environment, IReadOnlyDictionary<string, string> runtimeSettings, int port)
     {
         if (!File.Exists(dll))
         {
@@ -46,8 +46,13 @@ internal sealed class ContenderProcess : IAsyncDisposable
             start.Environment[key] = value;
         }
 
-        // The same runtime settings for every contender: server GC, as the gateway (a Web SDK app) has by default.
-        start.Environment["DOTNET_gcServer"] = "1";
+        // The same runtime settings for every contender: the gateway's (RuntimeSettings). A variable
+        // already set in this program's environment wins, for trying other settings on both.
+        foreach (var (key, value) in runtimeSettings)
+        {
+            start.Environment.TryAdd(key, value);
+        }
+
         start.Environment["Logging__LogLevel__Default"] = "Warning";
         var process = Process.Start(start) ?? throw new InvalidOperationException($"{name} did not start");
         process.OutputDataReceived += static (_, _) => { };

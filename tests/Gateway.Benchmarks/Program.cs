@@ -29,11 +29,19 @@ Console.Error.WriteLine("warning: a Debug build of the load generator; run with 
 
 await using var upstream = await FakeLlmServer.StartAsync();
 var upstreamUrl = upstream.BaseUrl.ToString().TrimEnd('/');
-var gatewayEnvironment = await ConfigureGatewayAsync(upstreamUrl);
+var gatewayEnvironment = await ConfigureGatewayAsync(upstreamUrl, options.Limits);
 var yarpDll = typeof(BareYarp).Assembly.Location;
 var gatewayDll = RepoPaths.Combine("Gateway.Functions", "bin", "Release", "net10.0", "Gateway.Functions.dll");
+var runtimeSettings = File.Exists(gatewayDll) ? RuntimeSettings.Of(gatewayDll) : new Dictionary<string, string>();
+
+if (options.LoadOnlySeconds > 0)
+{
+    await LoadOnlyAsync();
+    return;
+}
 
 Console.WriteLine($"{options.Seconds} s per phase, {options.Rate} req/s fixed rate, {options.Concurrency} connections; proxies on core 0, load and upstream on core 1");
+Console.WriteLine($"runtime settings for both proxies (the gateway's): {string.Join(' ', runtimeSettings.Select(s => $"{s.Key}={s.Value}"))}");
 if (options.TelemetryRounds > 0)
 {
     // The gateway alone, telemetry off then on (the SDK, the proxy's spans and metrics, the
@@ -60,14 +68,14 @@ var results = new List<ContenderResult>
 };
 
 var yarpPort = ContenderProcess.FreePort();
-await using (var yarp = await ContenderProcess.StartAsync("yarp", yarpDll, [BareYarp.Argument, yarpPort.ToString(CultureInfo.InvariantCulture), upstreamUrl], new Dictionary<string, string>(), yarpPort))
+await using (var yarp = await ContenderProcess.StartAsync("yarp", yarpDll, [BareYarp.Argument, yarpPort.ToString(CultureInfo.InvariantCulture), upstreamUrl], new Dictionary<string, string>(), runtimeSettings, yarpPort))
 {
     results.Add(await MeasureAsync("bare YARP", yarp.BaseAddress, ProxyPaths.Chat, "sk-direct", yarp));
 }
 
 var gatewayPort = ContenderProcess.FreePort();
 gatewayEnvironment.Environment["Ports__Proxy"] = gatewayPort.ToString(CultureInfo.InvariantCulture);
-await using (var gateway = await ContenderProcess.StartAsync("gateway", gatewayDll, [], gatewayEnvironment.Environment, gatewayPort))
+await using (var gateway = await ContenderProcess.StartAsync("gateway", gatewayDll, [], gatewayEnvironment.Environment, runtimeSettings, gatewayPort))
 {
     results.Add(await MeasureAsync("gateway", gateway.BaseAddress, ProxyPaths.Chat, gatewayEnvironment.RawKey, gateway));
     if (options.TraceSeconds > 0)
@@ -87,7 +95,7 @@ async Task<ContenderResult> MeasureGatewayAsync(string name, Dictionary<string, 
         environment[setting] = value;
     }
 
-    await using var gateway = await ContenderProcess.StartAsync(name, gatewayDll, [], environment, port);
+    await using var gateway = await ContenderProcess.StartAsync(name, gatewayDll, [], environment, runtimeSettings, port);
     return await MeasureAsync(name, gateway.BaseAddress, ProxyPaths.Chat, gatewayEnvironment.RawKey, gateway);
 }
 
@@ -106,6 +114,21 @@ async Task<ContenderResult> MeasureAsync(string name, Uri baseAddress, string pa
     var cpu = process is null ? (double?)null : (process.CpuTime() - cpuBefore!.Value) / clock.Elapsed * 100;
     var ttfb = await load.FixedRateAsync(options.Rate, TimeSpan.FromSeconds(options.Seconds), streaming: true);
     return new ContenderResult(name, throughput, latency.Percentile(50), latency.Percentile(99), cpu, ttfb.Percentile(50), ttfb.Percentile(99), process?.PeakMemoryMiB(), load.Errors + closed.Errors);
+}
+
+async Task LoadOnlyAsync()
+{
+    var port = ContenderProcess.FreePort();
+    gatewayEnvironment.Environment["Ports__Proxy"] = port.ToString(CultureInfo.InvariantCulture);
+    await using var gateway = await ContenderProcess.StartAsync("gateway", gatewayDll, [], gatewayEnvironment.Environment, runtimeSettings, port);
+    using var load = new LoadGenerator(gateway.BaseAddress, ProxyPaths.Chat, gatewayEnvironment.RawKey, options.Concurrency);
+    await load.WarmUpAsync(200);
+    _ = await load.ThroughputAsync(options.Concurrency, TimeSpan.FromSeconds(2));
+    Console.WriteLine($"gateway pid {gateway.Pid.ToString(CultureInfo.InvariantCulture)}: {options.LoadOnlySeconds} s of {options.Concurrency}-connection load");
+    var cpuBefore = gateway.CpuTime();
+    var throughput = await load.ThroughputAsync(options.Concurrency, TimeSpan.FromSeconds(options.LoadOnlySeconds));
+    var cpuPerRequest = (gateway.CpuTime() - cpuBefore).TotalMicroseconds / (throughput * options.LoadOnlySeconds);
+    Console.WriteLine($"throughput {throughput:0} req/s, CPU {cpuPerRequest:0} µs per request, peak RSS {gateway.PeakMemoryMiB():0} MiB, errors {load.Errors.ToString(CultureInfo.InvariantCulture)}");
 }
 
 async Task TraceAsync(ContenderProcess gateway, string rawKey, int seconds)
@@ -155,7 +178,7 @@ async Task TraceAsync(ContenderProcess gateway, string rawKey, int seconds)
     }
 }
 
-static async Task<(Dictionary<string, string> Environment, string RawKey)> ConfigureGatewayAsync(string upstreamUrl)
+static async Task<(Dictionary<string, string> Environment, string RawKey)> ConfigureGatewayAsync(string upstreamUrl, bool limits)
 {
     var prefix = RedisTestConnection.NewPrefix();
     await using var redis = RedisTestConnection.Create(prefix);
@@ -165,10 +188,14 @@ static async Task<(Dictionary<string, string> Environment, string RawKey)> Confi
     setting.EncryptedSecrets = protector.Protect(new Dictionary<string, string> { ["apikey"] = "sk-bench" });
     var (key, rawKey) = TestData.NewKey("bench", setting.Id);
 
-    // Limits that never bite but make the Redis script run (a rate window and a spend counter) on every request.
-    key.Limits.RateLimitOverTime = 100_000_000;
-    key.Limits.RateLimitUnit = "d";
-    key.Limits.CostLimitInUsd = 1_000_000m;
+    // Limits that never bite but make the Redis script run (a rate window and a spend counter) on every
+    // request; --limits 0 leaves them off (no Redis call), to see what the limits call costs.
+    if (limits)
+    {
+        key.Limits.RateLimitOverTime = 100_000_000;
+        key.Limits.RateLimitUnit = "d";
+        key.Limits.CostLimitInUsd = 1_000_000m;
+    }
     var writer = new ConfigCacheWriter(redis);
     await writer.UpsertAsync(setting);
     await writer.UpsertAsync(key);
