@@ -17,7 +17,10 @@ public sealed class ConfigCacheRefresher(GatewayDbContext db, ConfigCacheWriter 
             await db.ProviderSettings.AsNoTracking().ToListAsync(cancellationToken),
             await db.CustomProviders.AsNoTracking().ToListAsync(cancellationToken),
             await db.Routes.AsNoTracking().ToListAsync(cancellationToken),
-            await db.Users.AsNoTracking().ToListAsync(cancellationToken));
+            await db.Users.AsNoTracking().ToListAsync(cancellationToken))
+        {
+            Policies = await db.Policies.AsNoTracking().ToListAsync(cancellationToken),
+        };
         var version = await writer.RebuildAsync(data);
         ConfigLog.Rebuilt(logger, version, data.Keys.Count, data.ProviderSettings.Count, data.CustomProviders.Count, data.Routes.Count, data.Users.Count);
         return version;
