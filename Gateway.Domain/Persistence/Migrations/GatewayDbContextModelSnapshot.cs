@@ -29,24 +29,6 @@ namespace Gateway.Domain.Persistence.Migrations
                         .HasColumnType("character varying(64)")
                         .HasColumnName("key_id");
 
-                    b.Property<string>("AllowedPaths")
-                        .IsRequired()
-                        .HasColumnType("jsonb")
-                        .HasColumnName("allowed_paths");
-
-                    b.Property<decimal?>("CostLimitInUsd")
-                        .HasColumnType("numeric")
-                        .HasColumnName("cost_limit_in_usd");
-
-                    b.Property<decimal?>("CostLimitInUsdOverTime")
-                        .HasColumnType("numeric")
-                        .HasColumnName("cost_limit_in_usd_over_time");
-
-                    b.Property<string>("CostLimitInUsdUnit")
-                        .HasMaxLength(4)
-                        .HasColumnType("character varying(4)")
-                        .HasColumnName("cost_limit_in_usd_unit");
-
                     b.Property<long>("CreatedAt")
                         .HasColumnType("bigint")
                         .HasColumnName("created_at");
@@ -67,15 +49,6 @@ namespace Gateway.Domain.Persistence.Migrations
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)")
                         .HasColumnName("policy_id");
-
-                    b.Property<int?>("RateLimitOverTime")
-                        .HasColumnType("integer")
-                        .HasColumnName("rate_limit_over_time");
-
-                    b.Property<string>("RateLimitUnit")
-                        .HasMaxLength(4)
-                        .HasColumnType("character varying(4)")
-                        .HasColumnName("rate_limit_unit");
 
                     b.Property<bool>("Revoked")
                         .HasColumnType("boolean")
@@ -107,14 +80,46 @@ namespace Gateway.Domain.Persistence.Migrations
                         .HasColumnType("text[]")
                         .HasColumnName("tags");
 
-                    b.Property<string>("Ttl")
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)")
-                        .HasColumnName("ttl");
-
                     b.Property<long>("UpdatedAt")
                         .HasColumnType("bigint")
                         .HasColumnName("updated_at");
+
+                    b.ComplexProperty(typeof(Dictionary<string, object>), "Limits", "Gateway.Domain.Keys.ApiKey.Limits#SubjectLimits", b1 =>
+                        {
+                            b1.IsRequired();
+
+                            b1.Property<string>("AllowedPaths")
+                                .IsRequired()
+                                .HasColumnType("jsonb")
+                                .HasColumnName("allowed_paths");
+
+                            b1.Property<decimal?>("CostLimitInUsd")
+                                .HasColumnType("numeric")
+                                .HasColumnName("cost_limit_in_usd");
+
+                            b1.Property<decimal?>("CostLimitInUsdOverTime")
+                                .HasColumnType("numeric")
+                                .HasColumnName("cost_limit_in_usd_over_time");
+
+                            b1.Property<string>("CostLimitInUsdUnit")
+                                .HasMaxLength(4)
+                                .HasColumnType("character varying(4)")
+                                .HasColumnName("cost_limit_in_usd_unit");
+
+                            b1.Property<int?>("RateLimitOverTime")
+                                .HasColumnType("integer")
+                                .HasColumnName("rate_limit_over_time");
+
+                            b1.Property<string>("RateLimitUnit")
+                                .HasMaxLength(4)
+                                .HasColumnType("character varying(4)")
+                                .HasColumnName("rate_limit_unit");
+
+                            b1.Property<string>("Ttl")
+                                .HasMaxLength(64)
+                                .HasColumnType("character varying(64)")
+                                .HasColumnName("ttl");
+                        });
 
                     b.HasKey("KeyId");
 
@@ -126,6 +131,59 @@ namespace Gateway.Domain.Persistence.Migrations
                     NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("Tags"), "gin");
 
                     b.ToTable("keys", (string)null);
+                });
+
+            modelBuilder.Entity("Gateway.Domain.Privacy.Policy", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Config")
+                        .HasColumnType("jsonb")
+                        .HasColumnName("config");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CustomConfig")
+                        .HasColumnType("jsonb")
+                        .HasColumnName("custom_config");
+
+                    b.Property<bool>("FailOpen")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("boolean")
+                        .HasDefaultValue(true)
+                        .HasColumnName("fail_open");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("name");
+
+                    b.Property<string>("RegexConfig")
+                        .HasColumnType("jsonb")
+                        .HasColumnName("regex_config");
+
+                    b.Property<bool>("ScanResponses")
+                        .HasColumnType("boolean")
+                        .HasColumnName("scan_responses");
+
+                    b.PrimitiveCollection<List<string>>("Tags")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("tags");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("policies", (string)null);
                 });
 
             modelBuilder.Entity("Gateway.Domain.Providers.CustomProvider", b =>
@@ -484,24 +542,6 @@ namespace Gateway.Domain.Persistence.Migrations
                         .HasColumnType("text[]")
                         .HasColumnName("allowed_models");
 
-                    b.Property<string>("AllowedPaths")
-                        .IsRequired()
-                        .HasColumnType("jsonb")
-                        .HasColumnName("allowed_paths");
-
-                    b.Property<decimal?>("CostLimitInUsd")
-                        .HasColumnType("numeric")
-                        .HasColumnName("cost_limit_in_usd");
-
-                    b.Property<decimal?>("CostLimitInUsdOverTime")
-                        .HasColumnType("numeric")
-                        .HasColumnName("cost_limit_in_usd_over_time");
-
-                    b.Property<string>("CostLimitInUsdUnit")
-                        .HasMaxLength(4)
-                        .HasColumnType("character varying(4)")
-                        .HasColumnName("cost_limit_in_usd_unit");
-
                     b.Property<long>("CreatedAt")
                         .HasColumnType("bigint")
                         .HasColumnName("created_at");
@@ -517,15 +557,6 @@ namespace Gateway.Domain.Persistence.Migrations
                         .HasColumnType("character varying(256)")
                         .HasColumnName("name");
 
-                    b.Property<int?>("RateLimitOverTime")
-                        .HasColumnType("integer")
-                        .HasColumnName("rate_limit_over_time");
-
-                    b.Property<string>("RateLimitUnit")
-                        .HasMaxLength(4)
-                        .HasColumnType("character varying(4)")
-                        .HasColumnName("rate_limit_unit");
-
                     b.Property<bool>("Revoked")
                         .HasColumnType("boolean")
                         .HasColumnName("revoked");
@@ -539,11 +570,6 @@ namespace Gateway.Domain.Persistence.Migrations
                         .HasColumnType("text[]")
                         .HasColumnName("tags");
 
-                    b.Property<string>("Ttl")
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)")
-                        .HasColumnName("ttl");
-
                     b.Property<long>("UpdatedAt")
                         .HasColumnType("bigint")
                         .HasColumnName("updated_at");
@@ -553,6 +579,43 @@ namespace Gateway.Domain.Persistence.Migrations
                         .HasMaxLength(256)
                         .HasColumnType("character varying(256)")
                         .HasColumnName("user_id");
+
+                    b.ComplexProperty(typeof(Dictionary<string, object>), "Limits", "Gateway.Domain.Users.User.Limits#SubjectLimits", b1 =>
+                        {
+                            b1.IsRequired();
+
+                            b1.Property<string>("AllowedPaths")
+                                .IsRequired()
+                                .HasColumnType("jsonb")
+                                .HasColumnName("allowed_paths");
+
+                            b1.Property<decimal?>("CostLimitInUsd")
+                                .HasColumnType("numeric")
+                                .HasColumnName("cost_limit_in_usd");
+
+                            b1.Property<decimal?>("CostLimitInUsdOverTime")
+                                .HasColumnType("numeric")
+                                .HasColumnName("cost_limit_in_usd_over_time");
+
+                            b1.Property<string>("CostLimitInUsdUnit")
+                                .HasMaxLength(4)
+                                .HasColumnType("character varying(4)")
+                                .HasColumnName("cost_limit_in_usd_unit");
+
+                            b1.Property<int?>("RateLimitOverTime")
+                                .HasColumnType("integer")
+                                .HasColumnName("rate_limit_over_time");
+
+                            b1.Property<string>("RateLimitUnit")
+                                .HasMaxLength(4)
+                                .HasColumnType("character varying(4)")
+                                .HasColumnName("rate_limit_unit");
+
+                            b1.Property<string>("Ttl")
+                                .HasMaxLength(64)
+                                .HasColumnType("character varying(64)")
+                                .HasColumnName("ttl");
+                        });
 
                     b.HasKey("Id");
 
