@@ -4,6 +4,7 @@ using Gateway.Domain.Redis;
 using Gateway.Functions;
 using Gateway.Functions.Forwarding;
 using Gateway.Functions.Pipeline;
+using Gateway.Functions.Privacy;
 using Gateway.Functions.Providers;
 using Gateway.Functions.Usage;
 
@@ -15,6 +16,7 @@ builder.AddGatewayForwarding();
 builder.AddProviderAdapters();
 builder.AddUsagePublishing();
 builder.AddProxyPipeline();
+builder.AddGatewayPrivacy();
 builder.AddProxyCors();
 
 var app = builder.Build();

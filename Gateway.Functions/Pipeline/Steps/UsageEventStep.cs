@@ -54,6 +54,9 @@ internal sealed class UsageEventStep(IUsageEventPublisher publisher, TimeProvide
             ImageQuality = body?.ImageQuality,
             RequestBody = key.ShouldLogRequest ? body?.AsText() : null,
             ResponseBody = context.ResponseCopy is { Length: > 0 } copy ? Encoding.UTF8.GetString(copy.GetBuffer(), 0, (int)copy.Length) : null,
+            Action = context.Privacy?.EventAction,
+            PolicyId = context.Privacy?.PolicyId,
+            PiiEntities = context.Privacy?.EntitiesOrNull(),
         };
         publisher.Publish(message);
         return StepResult.ContinueTask;
