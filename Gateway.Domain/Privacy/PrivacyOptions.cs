@@ -6,7 +6,7 @@ public sealed class PrivacyOptions
     public const string Section = "Privacy";
 
     /// <summary>Azure AI Language endpoint, <c>https://{resource}.cognitiveservices.azure.com/</c>; empty: local detection only.</summary>
-    public Uri? AzureLanguageEndpoint { get; set; }
+    public string? AzureLanguageEndpoint { get; set; }
 
     /// <summary>The resource key; empty: Microsoft Entra ID (managed identity or the developer's sign-in).</summary>
     public string? AzureLanguageKey { get; set; }

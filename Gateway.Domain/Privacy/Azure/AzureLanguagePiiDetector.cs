@@ -31,9 +31,14 @@ public sealed class AzureLanguagePiiDetector : IPiiCloudDetector
         ArgumentNullException.ThrowIfNull(options);
         var settings = options.Value;
         _timeout = settings.DetectorTimeout;
-        if (settings.AzureLanguageEndpoint is not { } endpoint)
+        if (string.IsNullOrWhiteSpace(settings.AzureLanguageEndpoint))
         {
             return;
+        }
+
+        if (!Uri.TryCreate(settings.AzureLanguageEndpoint, UriKind.Absolute, out var endpoint) || endpoint.Scheme is not ("https" or "http"))
+        {
+            throw new ArgumentException($"Privacy__AzureLanguageEndpoint must be an absolute URL such as https://{{resource}}.cognitiveservices.azure.com/; got '{settings.AzureLanguageEndpoint}'", nameof(options));
         }
 
         HttpPipelinePolicy authentication = string.IsNullOrEmpty(settings.AzureLanguageKey)

@@ -115,7 +115,7 @@ public sealed class AzureLanguagePiiDetectorTests : IAsyncLifetime
     private AzureLanguagePiiDetector Detector(string? key = null, TimeSpan? timeout = null)
         => new(Options.Create(new PrivacyOptions
         {
-            AzureLanguageEndpoint = _language.Endpoint,
+            AzureLanguageEndpoint = _language.Endpoint.ToString(),
             AzureLanguageKey = key ?? _language.Key,
             DetectorTimeout = timeout ?? TimeSpan.FromSeconds(10),
         }));
