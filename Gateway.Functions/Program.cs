@@ -6,6 +6,7 @@ using Gateway.Functions.Forwarding;
 using Gateway.Functions.Pipeline;
 using Gateway.Functions.Privacy;
 using Gateway.Functions.Providers;
+using Gateway.Functions.Routing;
 using Gateway.Functions.Usage;
 
 var builder = WebApplication.CreateSlimBuilder(args);
@@ -16,6 +17,7 @@ builder.AddGatewayForwarding();
 builder.AddProviderAdapters();
 builder.AddUsagePublishing();
 builder.AddProxyPipeline();
+builder.AddGatewayRouting();
 builder.AddGatewayPrivacy();
 builder.AddProxyCors();
 
@@ -23,6 +25,7 @@ var app = builder.Build();
 app.UseCors();
 app.MapGatewayHealth();
 app.MapProxy();
+app.MapRoutesAndCustomProviders();
 app.Run();
 
 public partial class Program;
