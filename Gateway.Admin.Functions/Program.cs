@@ -12,6 +12,7 @@ using Gateway.Domain.Config;
 using Gateway.Domain.Hosting;
 using Gateway.Domain.Persistence;
 using Gateway.Domain.Redis;
+using Gateway.Domain.Telemetry;
 
 var builder = WebApplication.CreateSlimBuilder(args);
 builder.ConfigureGatewayHost("Admin", defaultPort: 8001);
@@ -23,6 +24,7 @@ builder.AddManagementApi();
 builder.AddPolicies();
 builder.AddApiDocs();
 builder.AddDashboard();
+builder.AddGatewayTelemetry("Admin");
 
 var app = builder.Build();
 
@@ -35,6 +37,7 @@ if (args is ["migrate", ..])
 
 app.UseAdminAuth();
 app.MapGatewayHealth();
+app.MapGatewayMetrics();
 app.MapKeyManagement();
 app.MapProviderSettings();
 app.MapCustomProviders();

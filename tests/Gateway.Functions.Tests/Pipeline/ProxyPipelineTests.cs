@@ -24,7 +24,7 @@ public sealed class ProxyPipelineTests : IAsyncLifetime
 
         Assert.Equal(
             [typeof(AuthenticateStep), typeof(AuthorizeStep), typeof(ReadBodyStep), typeof(Gateway.Functions.Privacy.PrivacyStep), typeof(EndUserStep), typeof(BeforeLimitsProbe),
-             typeof(LimitsStep), typeof(AttemptsStep), typeof(ForwardStep), typeof(UsageEventStep)],
+             typeof(LimitsStep), typeof(AttemptsStep), typeof(ForwardStep), typeof(Gateway.Functions.Telemetry.ProxyTelemetryStep), typeof(UsageEventStep)],
             pipeline.StepTypes);
     }
 
