@@ -5,6 +5,7 @@ using Gateway.Domain.Telemetry;
 using Gateway.Functions;
 using Gateway.Functions.Forwarding;
 using Gateway.Functions.Pipeline;
+using Gateway.Functions.Privacy;
 using Gateway.Functions.Providers;
 using Gateway.Functions.Routing;
 using Gateway.Functions.Telemetry;
@@ -19,6 +20,7 @@ builder.AddProviderAdapters();
 builder.AddUsagePublishing();
 builder.AddProxyPipeline();
 builder.AddGatewayRouting();
+builder.AddGatewayPrivacy();
 builder.AddProxyCors();
 builder.AddProxyTelemetry();
 

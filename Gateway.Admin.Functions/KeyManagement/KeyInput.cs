@@ -42,6 +42,7 @@ internal sealed class KeyInput(GatewayDbContext db, TimeProvider time)
         }
 
         await CheckSettingsExistAsync(settingIds!, errors, ct);
+        await CheckPolicyExistsAsync(policyId, errors, ct);
         var hash = ApiKeyHash.Compute(request.Key!).ToHex();
         if (await db.Keys.AnyAsync(k => k.KeyHash == hash, ct))
         {
@@ -87,6 +88,11 @@ internal sealed class KeyInput(GatewayDbContext db, TimeProvider time)
         if (!errors.Any && settingIds is { Count: > 0 })
         {
             await CheckSettingsExistAsync(settingIds, errors, ct);
+        }
+
+        if (!errors.Any)
+        {
+            await CheckPolicyExistsAsync(policyId, errors, ct);
         }
 
         if (errors.Any)
@@ -143,6 +149,15 @@ internal sealed class KeyInput(GatewayDbContext db, TimeProvider time)
         foreach (var missing in settingIds.Except(found, StringComparer.Ordinal))
         {
             errors.Add("settingIds", $"contains '{missing}', which is not a provider setting id");
+        }
+    }
+
+    /// <summary>A key's <c>policyId</c> names an existing policy (empty detaches it).</summary>
+    private async Task CheckPolicyExistsAsync(string? policyId, FieldErrors errors, CancellationToken ct)
+    {
+        if (policyId is not null && !await db.Policies.AnyAsync(p => p.Id == policyId, ct))
+        {
+            errors.Add("policyId", $"names no policy: {policyId} is not found");
         }
     }
 }

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Gateway.Domain.Json;
 using Gateway.Domain.Keys;
+using Gateway.Domain.Privacy;
 using Gateway.Domain.Providers;
 using Gateway.Domain.Routing;
 using Gateway.Domain.Users;
@@ -31,6 +32,7 @@ internal static class ConfigCacheLayout
         ConfigEntityKind.CustomProvider => "config:custom-providers",
         ConfigEntityKind.Route => "config:routes",
         ConfigEntityKind.User => "config:users",
+        ConfigEntityKind.Policy => "config:policies",
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
     };
 
@@ -46,6 +48,8 @@ internal static class ConfigCacheLayout
 
     public static JsonTypeInfo<User> UserJson => DomainJsonContext.Default.User;
 
+    public static JsonTypeInfo<Policy> PolicyJson => DomainJsonContext.Default.Policy;
+
     public static IEnumerable<(string Id, string Json)> Rows(ConfigData data, ConfigEntityKind kind) => kind switch
     {
         ConfigEntityKind.Key => data.Keys.Select(k => (k.KeyId, JsonSerializer.Serialize(k, KeyJson))),
@@ -53,6 +57,7 @@ internal static class ConfigCacheLayout
         ConfigEntityKind.CustomProvider => data.CustomProviders.Select(p => (p.Id, JsonSerializer.Serialize(p, CustomProviderJson))),
         ConfigEntityKind.Route => data.Routes.Select(r => (r.Id, JsonSerializer.Serialize(r, RouteJson))),
         ConfigEntityKind.User => data.Users.Select(u => (u.Id, JsonSerializer.Serialize(u, UserJson))),
+        ConfigEntityKind.Policy => data.Policies.Select(p => (p.Id, JsonSerializer.Serialize(p, PolicyJson))),
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
     };
 }

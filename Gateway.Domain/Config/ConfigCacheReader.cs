@@ -36,6 +36,7 @@ public sealed class ConfigCacheReader(RedisConnection redis)
         var customProviders = tx.HashGetAllAsync(redis.Key(ConfigCacheLayout.HashKey(ConfigEntityKind.CustomProvider)));
         var routes = tx.HashGetAllAsync(redis.Key(ConfigCacheLayout.HashKey(ConfigEntityKind.Route)));
         var users = tx.HashGetAllAsync(redis.Key(ConfigCacheLayout.HashKey(ConfigEntityKind.User)));
+        var policies = tx.HashGetAllAsync(redis.Key(ConfigCacheLayout.HashKey(ConfigEntityKind.Policy)));
         await tx.ExecuteAsync();
 
         var data = new ConfigData(
@@ -43,7 +44,10 @@ public sealed class ConfigCacheReader(RedisConnection redis)
             Parse(await settings, ConfigCacheLayout.SettingJson),
             Parse(await customProviders, ConfigCacheLayout.CustomProviderJson),
             Parse(await routes, ConfigCacheLayout.RouteJson),
-            Parse(await users, ConfigCacheLayout.UserJson));
+            Parse(await users, ConfigCacheLayout.UserJson))
+        {
+            Policies = Parse(await policies, ConfigCacheLayout.PolicyJson),
+        };
         return (Stamp(await version, await generation), data);
     }
 

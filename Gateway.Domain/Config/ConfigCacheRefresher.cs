@@ -48,5 +48,8 @@ public sealed class ConfigCacheRefresher(GatewayDbContext db, ConfigCacheWriter 
         await db.ProviderSettings.AsNoTracking().ToListAsync(cancellationToken),
         await db.CustomProviders.AsNoTracking().ToListAsync(cancellationToken),
         await db.Routes.AsNoTracking().ToListAsync(cancellationToken),
-        await db.Users.AsNoTracking().ToListAsync(cancellationToken));
+        await db.Users.AsNoTracking().ToListAsync(cancellationToken))
+    {
+        Policies = await db.Policies.AsNoTracking().ToListAsync(cancellationToken),
+    };
 }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Gateway.Domain.Json;
 using Gateway.Domain.Keys;
+using Gateway.Domain.Privacy;
 using Gateway.Domain.Providers;
 using Gateway.Domain.Redis;
 using Gateway.Domain.Routing;
@@ -29,6 +30,8 @@ public sealed class ConfigCacheWriter(RedisConnection redis)
     public Task UpsertAsync(Route route) => WriteRowAsync(ConfigEntityKind.Route, route.Id, JsonSerializer.Serialize(route, ConfigCacheLayout.RouteJson));
 
     public Task UpsertAsync(User user) => WriteRowAsync(ConfigEntityKind.User, user.Id, JsonSerializer.Serialize(user, ConfigCacheLayout.UserJson));
+
+    public Task UpsertAsync(Policy policy) => WriteRowAsync(ConfigEntityKind.Policy, policy.Id, JsonSerializer.Serialize(policy, ConfigCacheLayout.PolicyJson));
 
     /// <summary>
     /// Removes a row. A removed key's hash index entry stays until the next rebuild; lookups

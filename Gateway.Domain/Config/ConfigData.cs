@@ -1,4 +1,5 @@
 using Gateway.Domain.Keys;
+using Gateway.Domain.Privacy;
 using Gateway.Domain.Providers;
 using Gateway.Domain.Routing;
 using Gateway.Domain.Users;
@@ -14,4 +15,7 @@ public sealed record ConfigData(
     IReadOnlyList<User> Users)
 {
     public static ConfigData Empty { get; } = new([], [], [], [], []);
+
+    /// <summary>PII policies, by id; an init member so that every positional construction stays as it was.</summary>
+    public IReadOnlyList<Policy> Policies { get; init; } = [];
 }

@@ -8,4 +8,5 @@ public enum ConfigEntityKind
     CustomProvider,
     Route,
     User,
+    Policy,
 }

@@ -1,5 +1,6 @@
 using System.Collections.Frozen;
 using Gateway.Domain.Keys;
+using Gateway.Domain.Privacy;
 using Gateway.Domain.Providers;
 using Gateway.Domain.Routing;
 using Gateway.Domain.Users;
@@ -34,6 +35,7 @@ public sealed class ConfigSnapshot
         UsersById = data.Users.ToFrozenDictionary(u => u.Id, StringComparer.Ordinal);
         UsersByUserId = data.Users.GroupBy(u => u.UserId, StringComparer.Ordinal)
             .ToFrozenDictionary(g => g.Key, g => (IReadOnlyList<User>)[.. g], StringComparer.Ordinal);
+        PoliciesById = data.Policies.ToFrozenDictionary(p => p.Id, StringComparer.Ordinal);
     }
 
     public static ConfigSnapshot Empty { get; } = new(default, complete: false, ConfigData.Empty);
@@ -68,6 +70,8 @@ public sealed class ConfigSnapshot
     /// <summary>By the id clients send; several users can share one, told apart by their tags.</summary>
     public FrozenDictionary<string, IReadOnlyList<User>> UsersByUserId { get; }
 
+    public FrozenDictionary<string, Policy> PoliciesById { get; }
+
     public static ConfigSnapshot Create(long version, ConfigData data) => Create(new ConfigCacheStamp(version, null), data);
 
     public static ConfigSnapshot Create(ConfigCacheStamp stamp, ConfigData data) => Create(stamp, stamp.Complete, data);
@@ -91,7 +95,10 @@ public sealed class ConfigSnapshot
             Merge(Data.ProviderSettings, overlay.ProviderSettings, static s => s.Id),
             Merge(Data.CustomProviders, overlay.CustomProviders, static p => p.Id),
             Merge(Data.Routes, overlay.Routes, static r => r.Id),
-            Merge(Data.Users, overlay.Users, static u => u.Id));
+            Merge(Data.Users, overlay.Users, static u => u.Id))
+        {
+            Policies = Merge(Data.Policies, overlay.Policies, static p => p.Id),
+        };
         return new ConfigSnapshot(stamp, Complete, data);
     }
 

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Gateway.Domain.Config;
 using Gateway.Domain.Keys;
+using Gateway.Domain.Privacy;
 using Gateway.Domain.Providers;
 using Gateway.Domain.Routing;
 using Gateway.Domain.Users;
@@ -22,4 +23,7 @@ namespace Gateway.Domain.Json;
 [JsonSerializable(typeof(RouteCacheConfig))]
 [JsonSerializable(typeof(List<RouteStep>))]
 [JsonSerializable(typeof(ConfigInvalidation))]
+[JsonSerializable(typeof(Policy))]
+[JsonSerializable(typeof(PolicyConfig))]
+[JsonSerializable(typeof(PolicyRuleSet))]
 public sealed partial class DomainJsonContext : JsonSerializerContext;

@@ -1,5 +1,6 @@
 using Gateway.Domain.Config;
 using Gateway.Domain.Keys;
+using Gateway.Domain.Privacy;
 using Gateway.Domain.Providers;
 using Gateway.Domain.Routing;
 using Gateway.Domain.Users;
@@ -128,6 +129,7 @@ public sealed partial class ConfigEntityStore(GatewayDbContext db, ConfigCacheWr
         CustomProvider provider => cache.UpsertAsync(provider),
         Route route => cache.UpsertAsync(route),
         User user => cache.UpsertAsync(user),
+        Policy policy => cache.UpsertAsync(policy),
         _ => throw new ArgumentException($"{entity.GetType()} is not configuration.", nameof(entity)),
     };
 
@@ -138,6 +140,7 @@ public sealed partial class ConfigEntityStore(GatewayDbContext db, ConfigCacheWr
         CustomProvider provider => (ConfigEntityKind.CustomProvider, provider.Id),
         Route route => (ConfigEntityKind.Route, route.Id),
         User user => (ConfigEntityKind.User, user.Id),
+        Policy policy => (ConfigEntityKind.Policy, policy.Id),
         _ => throw new ArgumentException($"{entity.GetType()} is not configuration.", nameof(entity)),
     };
 
@@ -147,6 +150,7 @@ public sealed partial class ConfigEntityStore(GatewayDbContext db, ConfigCacheWr
         : type == typeof(CustomProvider) ? ConfigEntityKind.CustomProvider
         : type == typeof(Route) ? ConfigEntityKind.Route
         : type == typeof(User) ? ConfigEntityKind.User
+        : type == typeof(Policy) ? ConfigEntityKind.Policy
         : throw new ArgumentException($"{type} is not configuration.", nameof(type));
 
     [LoggerMessage(1010, LogLevel.Information, "{Action} {Kind} {Id}")]

@@ -1,4 +1,5 @@
 using Gateway.Domain.Keys;
+using Gateway.Domain.Privacy;
 using Gateway.Domain.Providers;
 using Gateway.Domain.Routing;
 using Gateway.Domain.Usage;
@@ -21,6 +22,8 @@ public sealed class GatewayDbContext(DbContextOptions<GatewayDbContext> options)
     public DbSet<UsageEvent> Events => Set<UsageEvent>();
 
     public DbSet<User> Users => Set<User>();
+
+    public DbSet<Policy> Policies => Set<Policy>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

@@ -237,7 +237,8 @@ internal sealed class JsonRequestBody : IDisposable
         }
     }
 
-    private void Replace(byte[] bytes)
+    /// <summary>Swaps the body for <paramref name="bytes"/>: a rewrite that keeps the fields read above (privacy redaction changes texts only).</summary>
+    public void Replace(byte[] bytes)
     {
         ArrayPool<byte>.Shared.Return(_buffer);
         _buffer = ArrayPool<byte>.Shared.Rent(bytes.Length);

@@ -83,6 +83,9 @@ internal sealed class ProxyContext : IDisposable
 
     public UsageRecorder Usage { get; } = new();
 
+    /// <summary>The key's PII policy and what it did (privacy step, response transforms), for the usage event.</summary>
+    public Privacy.PrivacyRecord? Privacy { get; set; }
+
     /// <summary>A bounded copy of the delivered response, when the key logs responses.</summary>
     public MemoryStream? ResponseCopy { get; set; }
 

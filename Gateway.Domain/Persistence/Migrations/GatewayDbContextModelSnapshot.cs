@@ -133,6 +133,59 @@ namespace Gateway.Domain.Persistence.Migrations
                     b.ToTable("keys", (string)null);
                 });
 
+            modelBuilder.Entity("Gateway.Domain.Privacy.Policy", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Config")
+                        .HasColumnType("jsonb")
+                        .HasColumnName("config");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CustomConfig")
+                        .HasColumnType("jsonb")
+                        .HasColumnName("custom_config");
+
+                    b.Property<bool>("FailOpen")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("boolean")
+                        .HasDefaultValue(true)
+                        .HasColumnName("fail_open");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("name");
+
+                    b.Property<string>("RegexConfig")
+                        .HasColumnType("jsonb")
+                        .HasColumnName("regex_config");
+
+                    b.Property<bool>("ScanResponses")
+                        .HasColumnType("boolean")
+                        .HasColumnName("scan_responses");
+
+                    b.PrimitiveCollection<List<string>>("Tags")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("tags");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("policies", (string)null);
+                });
+
             modelBuilder.Entity("Gateway.Domain.Providers.CustomProvider", b =>
                 {
                     b.Property<string>("Id")

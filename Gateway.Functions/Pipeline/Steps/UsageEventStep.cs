@@ -60,6 +60,9 @@ internal sealed class UsageEventStep(IUsageEventPublisher publisher, TimeProvide
             ResponseBody = context.ResponseCopy is { Length: > 0 } copy ? Encoding.UTF8.GetString(copy.GetBuffer(), 0, (int)copy.Length) : null,
             RouteId = context.Route?.Id,
             CorrelationId = correlationId,
+            Action = context.Privacy?.EventAction,
+            PolicyId = context.Privacy?.PolicyId,
+            PiiEntities = context.Privacy?.EntitiesOrNull(),
         };
         foreach (var failed in context.FailedAttempts)
         {
@@ -94,6 +97,8 @@ internal sealed class UsageEventStep(IUsageEventPublisher publisher, TimeProvide
             EndUserId = answer.EndUserId,
             RouteId = answer.RouteId,
             CorrelationId = answer.CorrelationId,
+            Action = answer.Action,
+            PolicyId = answer.PolicyId,
         };
     }
 

@@ -16,6 +16,8 @@ public sealed class KeyEndpointsTests(AdminApiFixture fixture) : IClassFixture<A
     [Fact]
     public async Task Create_EveryField_Returns200WithBricksLlmFieldsAndNoSecret()
     {
+        // A key's policyId must name a policy.
+        var policyId = (string)(await _api.OkAsync(HttpMethod.Post, "/api/policies", """{"name":"for the full key"}"""))["id"]!;
         var body = $$"""
             {
               "name": "full key", "key": "raw-secret-full-key-1", "tags": ["team-a", "prod"],
@@ -23,7 +25,7 @@ public sealed class KeyEndpointsTests(AdminApiFixture fixture) : IClassFixture<A
               "costLimitInUsdOverTime": 2, "costLimitInUsdUnit": "mo",
               "rateLimitOverTime": 30, "rateLimitUnit": "h", "ttl": "1h30m",
               "allowedPaths": [{"path": "/api/providers/openai/v1/chat/completions", "method": "post"}],
-              "shouldLogRequest": true, "shouldLogResponse": true, "rotationEnabled": true, "policyId": "policy-1"
+              "shouldLogRequest": true, "shouldLogResponse": true, "rotationEnabled": true, "policyId": "{{policyId}}"
             }
             """;
 
@@ -45,7 +47,7 @@ public sealed class KeyEndpointsTests(AdminApiFixture fixture) : IClassFixture<A
         Assert.True((bool)key["shouldLogRequest"]!);
         Assert.True((bool)key["shouldLogResponse"]!);
         Assert.True((bool)key["rotationEnabled"]!);
-        Assert.Equal("policy-1", (string?)key["policyId"]);
+        Assert.Equal(policyId, (string?)key["policyId"]);
         Assert.False((bool)key["revoked"]!);
         Assert.Equal(string.Empty, (string?)key["revokedReason"]);
         var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();

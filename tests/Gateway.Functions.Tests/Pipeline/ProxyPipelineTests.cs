@@ -23,7 +23,7 @@ public sealed class ProxyPipelineTests : IAsyncLifetime
         var pipeline = _host.App.Services.GetRequiredService<ProxyPipeline>();
 
         Assert.Equal(
-            [typeof(AuthenticateStep), typeof(AuthorizeStep), typeof(ReadBodyStep), typeof(EndUserStep), typeof(BeforeLimitsProbe),
+            [typeof(AuthenticateStep), typeof(AuthorizeStep), typeof(ReadBodyStep), typeof(Gateway.Functions.Privacy.PrivacyStep), typeof(EndUserStep), typeof(BeforeLimitsProbe),
              typeof(LimitsStep), typeof(AttemptsStep), typeof(ForwardStep), typeof(Gateway.Functions.Telemetry.ProxyTelemetryStep), typeof(UsageEventStep)],
             pipeline.StepTypes);
     }
