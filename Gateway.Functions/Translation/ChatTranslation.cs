@@ -10,6 +10,9 @@ internal interface IChatTranslation
 {
     RequestTranslation TranslateRequest(ReadOnlySpan<byte> openAiBody, string model);
 
+    /// <summary>Headers the target needs that an OpenAI client does not send.</summary>
+    IReadOnlyList<KeyValuePair<string, string>> Headers { get; }
+
     /// <summary>The path to send <paramref name="request"/> to, below the target adapter's prefix.</summary>
     string PathFor(TranslatedRequest request);
 
@@ -19,7 +22,12 @@ internal interface IChatTranslation
 /// <summary>OpenAI chat → Anthropic Messages at <c>v1/messages</c>.</summary>
 internal sealed class AnthropicMessagesTranslation : IChatTranslation
 {
+    /// <summary>The Messages API version the translation follows.</summary>
+    public const string AnthropicVersion = "2023-06-01";
+
     public static AnthropicMessagesTranslation Instance { get; } = new();
+
+    public IReadOnlyList<KeyValuePair<string, string>> Headers { get; } = [new("anthropic-version", AnthropicVersion)];
 
     public RequestTranslation TranslateRequest(ReadOnlySpan<byte> openAiBody, string model) => AnthropicRequestTranslator.Translate(openAiBody, model);
 

@@ -45,6 +45,7 @@ internal static class TranslatedAttempts
             {
                 Model = model,
                 Body = request.Body,
+                Headers = translation.Headers,
                 Translation = translation.CreateResponseTransform(request, created),
             }, null);
         }

@@ -44,6 +44,11 @@ internal sealed partial class ForwardStep(
 
                 using var message = ProxyForwarder.CreateRequest(http, uri, upstream.Body ?? body?.Bytes);
                 adapter.ApplyCredential(message.Headers, secrets.Get(setting));
+                foreach (var (name, value) in upstream.Headers ?? [])
+                {
+                    message.Headers.Remove(name);
+                    message.Headers.TryAddWithoutValidation(name, value);
+                }
                 response?.Dispose();
                 (response, var sent) = await forwarder.SendAsync(message, timeouts, upstream.HeadersTimeout ?? context.HeadersTimeout, context.Aborted);
                 if (sent.Error != ForwardError.None)
