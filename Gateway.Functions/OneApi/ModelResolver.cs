@@ -87,11 +87,12 @@ internal static class ModelResolver
     private static (ModelResolution?, string?) Single(string model, List<ProviderSetting> candidates, string upstreamModel, ProviderAdapters adapters, string how)
     {
         var provider = candidates[0].Provider;
+        var first = TargetOf(candidates[0]);
         foreach (var setting in candidates)
         {
-            if (setting.Provider != provider)
+            if (TargetOf(setting) != first)
             {
-                return (null, $"model '{model}' is ambiguous: {how} matches settings of {provider} and {setting.Provider}; name the provider as '<provider>/{upstreamModel}'");
+                return (null, $"model '{model}' is ambiguous: {how} matches settings of {first} and {TargetOf(setting)}; name the provider as '<provider>/{upstreamModel}'");
             }
         }
 
@@ -99,6 +100,10 @@ internal static class ModelResolver
             ? (new ModelResolution(target, candidates, upstreamModel, how), null)
             : (null, $"model '{model}' resolved by {how} to provider '{provider}', which the one API cannot reach");
     }
+
+    // OpenAI-compatible settings are separate providers (Groq, Together, ...), told apart by name.
+    private static string TargetOf(ProviderSetting setting)
+        => setting.Provider == BuiltInProviders.OpenAiCompatible ? setting.Name : setting.Provider;
 
     private static List<ProviderSetting> Matching(IReadOnlyList<ProviderSetting> settings, Func<ProviderSetting, bool> predicate)
     {

@@ -26,7 +26,7 @@ internal sealed class OneApiAdapter : IProviderAdapter
     public bool IsKnownPath(string path) => OneApiOperations.TryParse(path, out _);
 
     /// <summary>Every setting of the key: the model decides the provider.</summary>
-    public bool Serves(ProviderSetting setting) => setting is not null;
+    public bool Serves(ProxyContext context, ProviderSetting setting) => setting is not null;
 
     // Attempts of the one API always target a provider's adapter (OneApiAttemptsStep).
     public Uri? MapUri(ProxyContext context, UpstreamAttempt attempt) => null;

@@ -39,7 +39,7 @@ internal sealed class AuthorizeStep(TimeProvider time) : IProxyStep
         var settings = context.Snapshot.ProviderSettings;
         foreach (var id in key.SettingIds)
         {
-            if (settings.TryGetValue(id, out var setting) && adapter.Serves(setting))
+            if (settings.TryGetValue(id, out var setting) && adapter.Serves(context, setting))
             {
                 context.Settings.Add(setting);
             }
