@@ -6,6 +6,7 @@ using Gateway.Functions.Forwarding;
 using Gateway.Functions.OneApi;
 using Gateway.Functions.Pipeline;
 using Gateway.Functions.Providers;
+using Gateway.Functions.Routing;
 using Gateway.Functions.Usage;
 
 var builder = WebApplication.CreateSlimBuilder(args);
@@ -17,6 +18,7 @@ builder.AddProviderAdapters();
 builder.AddOneApi();
 builder.AddUsagePublishing();
 builder.AddProxyPipeline();
+builder.AddGatewayRouting();
 builder.AddProxyCors();
 
 var app = builder.Build();
@@ -24,6 +26,7 @@ app.UseCors();
 app.MapGatewayHealth();
 app.MapProxy();
 app.MapOneApiModels();
+app.MapRoutesAndCustomProviders();
 app.Run();
 
 public partial class Program;

@@ -16,6 +16,9 @@ internal static class TranslatedAttempts
     private const string ChatPath = "v1/chat/completions";
     private const string EmbeddingsPath = "v1/embeddings";
 
+    /// <summary>The Azure OpenAI GA API version used when the client names none (it accepts <c>stream_options</c>).</summary>
+    public const string AzureApiVersion = "?api-version=2024-10-21";
+
     /// <summary>The attempt, or why there can be none (a 400 naming the untranslatable field).</summary>
     public static (UpstreamAttempt? Attempt, ProxyOutcome? Error) Create(ProxyContext context, IProviderAdapter target, ProviderSetting setting, string model, bool embeddings, long created)
     {
@@ -52,8 +55,12 @@ internal static class TranslatedAttempts
 
         // An OpenAI-format adapter: OpenAI's v1/ paths, or Azure's deployment paths (no v1/, the model is the deployment).
         var openAiPath = embeddings ? EmbeddingsPath : ChatPath;
-        var path = target.IsKnownPath(openAiPath) ? openAiPath : openAiPath[3..];
-        var attempt = new UpstreamAttempt(target, setting, path, deploymentId: model) { Model = model };
+        var deploymentPath = !target.IsKnownPath(openAiPath);
+        var path = deploymentPath ? openAiPath[3..] : openAiPath;
+
+        // Azure's deployment paths need an api-version, which an OpenAI client does not send.
+        var query = deploymentPath && !context.Http.Request.Query.ContainsKey("api-version") ? AzureApiVersion : null;
+        var attempt = new UpstreamAttempt(target, setting, path, deploymentId: model) { Model = model, Query = query };
         if (body.Model == model)
         {
             // The client's body as it is: the forward step asks for the usage chunk.
@@ -65,7 +72,7 @@ internal static class TranslatedAttempts
             body.RequestUsageChunk();
         }
 
-        return (new UpstreamAttempt(target, setting, path, model) { Model = model, Body = WithModel(body.Bytes.Span, model) }, null);
+        return (new UpstreamAttempt(target, setting, path, model) { Model = model, Query = query, Body = WithModel(body.Bytes.Span, model) }, null);
     }
 
     private static byte[] WithModel(ReadOnlySpan<byte> body, string model)

@@ -253,6 +253,36 @@ public sealed class OneApiSdkTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task StreamingChat_AzureDeployment_ReachesTheDeploymentWithAnApiVersion()
+    {
+        var azure = await _host.AddSettingAsync("azure", apiKey: "azure-upstream-key", parameters: new() { ["resourceName"] = "res1" });
+        var (_, raw) = await _host.AddKeyAsync(null, azure);
+        var client = new ChatClient("azure/my-gpt4o", new ApiKeyCredential(raw), Options);
+        var text = new StringBuilder();
+        ChatTokenUsage? usage = null;
+
+        await foreach (var update in client.CompleteChatStreamingAsync([new UserChatMessage("one two three")]))
+        {
+            foreach (var part in update.ContentUpdate)
+            {
+                text.Append(part.Text);
+            }
+
+            usage = update.Usage ?? usage;
+        }
+
+        Assert.Equal(FakeLlmBehavior.DefaultResponseText, text.ToString());
+        Assert.Equal(3, usage!.InputTokenCount);
+        var received = _host.Upstream.LastRequest!;
+        Assert.Equal("/openai/deployments/my-gpt4o/chat/completions", received.Path);
+        Assert.Equal("2024-10-21", received.Query("api-version"));
+        Assert.Equal("azure-upstream-key", received.Header("api-key"));
+        var usageEvent = await _host.Events.WaitForAsync(e => e.Path == "/api/v1/chat/completions" && e.Provider == "azure");
+        Assert.Equal("my-gpt4o", usageEvent.Model);
+        Assert.Equal(3, usageEvent.Usage!.PromptTokens);
+    }
+
+    [Fact]
     public async Task Chat_UnknownModel_400NamesModelAndWhatWasTried()
     {
         var error = await Assert.ThrowsAsync<ClientResultException>(() => Chat("llama-3-70b").CompleteChatAsync([new UserChatMessage("hi")]));
