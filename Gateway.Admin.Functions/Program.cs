@@ -11,6 +11,7 @@ using Gateway.Domain.Config;
 using Gateway.Domain.Hosting;
 using Gateway.Domain.Persistence;
 using Gateway.Domain.Redis;
+using Gateway.Domain.Telemetry;
 
 var builder = WebApplication.CreateSlimBuilder(args);
 builder.ConfigureGatewayHost("Admin", defaultPort: 8001);
@@ -21,6 +22,7 @@ builder.AddAdminHttp();
 builder.AddManagementApi();
 builder.AddApiDocs();
 builder.AddDashboard();
+builder.AddGatewayTelemetry("Admin");
 
 var app = builder.Build();
 
@@ -33,6 +35,7 @@ if (args is ["migrate", ..])
 
 app.UseAdminAuth();
 app.MapGatewayHealth();
+app.MapGatewayMetrics();
 app.MapKeyManagement();
 app.MapProviderSettings();
 app.MapCustomProviders();

@@ -1,12 +1,14 @@
 using Gateway.Domain.Config;
 using Gateway.Domain.Hosting;
 using Gateway.Domain.Redis;
+using Gateway.Domain.Telemetry;
 using Gateway.Functions;
 using Gateway.Functions.Forwarding;
 using Gateway.Functions.OneApi;
 using Gateway.Functions.Pipeline;
 using Gateway.Functions.Providers;
 using Gateway.Functions.Routing;
+using Gateway.Functions.Telemetry;
 using Gateway.Functions.Usage;
 
 var builder = WebApplication.CreateSlimBuilder(args);
@@ -20,10 +22,12 @@ builder.AddUsagePublishing();
 builder.AddProxyPipeline();
 builder.AddGatewayRouting();
 builder.AddProxyCors();
+builder.AddProxyTelemetry();
 
 var app = builder.Build();
 app.UseCors();
 app.MapGatewayHealth();
+app.MapGatewayMetrics();
 app.MapProxy();
 app.MapOneApiModels();
 app.MapRoutesAndCustomProviders();

@@ -4,6 +4,7 @@ using System.Text;
 using Gateway.Admin.Functions.ApiDocs;
 using Gateway.Admin.Functions.Dashboard;
 using Gateway.Domain.Hosting;
+using Gateway.Domain.Telemetry;
 using Microsoft.Extensions.Options;
 
 namespace Gateway.Admin.Functions.Http;
@@ -11,7 +12,7 @@ namespace Gateway.Admin.Functions.Http;
 /// <summary>
 /// Admin authentication. BricksLLM answers a wrong <c>X-API-KEY</c> with 200 and an empty body;
 /// we answer 401 problem+json. The secret is compared in constant time. Without a configured
-/// secret, only loopback callers are served. Health and the API docs are always open (the docs
+/// secret, only loopback callers are served. Health, the metrics scrape (its own bearer token, <c>Telemetry__Prometheus__Token</c>) and the API docs are always open (the docs
 /// hold no data: see <c>ApiDocs/README.md</c>). A signed-in dashboard browser is let through by
 /// <see cref="DashboardAuth"/> (session cookie, plus the CSRF token on state-changing calls).
 /// </summary>
@@ -22,7 +23,7 @@ internal sealed partial class AdminAuthMiddleware(RequestDelegate next, IOptions
 
     public async Task InvokeAsync(HttpContext context)
     {
-        if (context.Request.Path.StartsWithSegments(GatewayHosting.HealthPath) || ApiDocsEndpoints.IsPublic(context.Request) || DashboardAuth.Allows(context) || IsAuthorized(context))
+        if (context.Request.Path.StartsWithSegments(GatewayHosting.HealthPath) || context.Request.Path.StartsWithSegments(GatewayTelemetry.MetricsPath) || ApiDocsEndpoints.IsPublic(context.Request) || DashboardAuth.Allows(context) || IsAuthorized(context))
         {
             await next(context);
             return;

@@ -25,6 +25,10 @@ public sealed class RedisConnection : IAsyncDisposable
 
     public async ValueTask<ISubscriber> GetSubscriberAsync() => (await _multiplexer.Value).GetSubscriber();
 
+    /// <summary>Calls <paramref name="action"/> with the multiplexer once it exists (telemetry attaches its command profiler).</summary>
+    public void WhenConnected(Action<IConnectionMultiplexer> action)
+        => _multiplexer.Value.ContinueWith(t => action(t.Result), CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+
     public RedisKey Key(string name) => KeyPrefix + name;
 
     public RedisChannel Channel(string name) => RedisChannel.Literal(KeyPrefix + name);

@@ -37,6 +37,12 @@ public sealed class JsonUsageTap
     /// <summary>Top-level <c>duration</c> in seconds (OpenAI <c>verbose_json</c> transcriptions), when present.</summary>
     public double? Duration { get; private set; }
 
+    /// <summary>
+    /// The model the response names: top-level <c>model</c>, or Anthropic's <c>message.model</c>.
+    /// Read once and kept across <see cref="Reset"/> (every event of a stream names the same model).
+    /// </summary>
+    public string? Model { get; private set; }
+
     /// <summary>An OpenAI usage-only chunk: top-level <c>choices</c> is an empty array and <c>usage</c> is an object.</summary>
     public bool IsUsageOnlyChunk => _topLevelChoices == 0 && _usageObject;
 
@@ -160,6 +166,11 @@ public sealed class JsonUsageTap
                 _property = null;
                 break;
             case JsonTokenType.String:
+                if (Model is null && _property == "model" && (_stack.Count == 1 || (_stack.Count == 2 && _stack[1].Name == "message" && !_stack[1].IsArray)))
+                {
+                    Model = reader.GetString();
+                }
+
                 if (IsTextPath())
                 {
                     _text ??= new StringBuilder();

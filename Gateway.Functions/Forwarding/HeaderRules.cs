@@ -11,6 +11,8 @@ internal static class HeaderRules
         // Upstream bodies must be readable for usage: ask for identity encoding.
         "Accept-Encoding",
         GatewayHeaders.CustomEventId, GatewayHeaders.Metadata, GatewayHeaders.RequestTimeout,
+        // The trace context upstream is the gateway's own (its HTTP client span's), not the caller's.
+        "traceparent", "tracestate",
     };
 
     private static readonly HashSet<string> ResponseDrop = new(StringComparer.OrdinalIgnoreCase)

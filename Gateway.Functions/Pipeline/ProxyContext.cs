@@ -99,6 +99,25 @@ internal sealed class ProxyContext : IDisposable
     /// <summary>Set when a step ended the request; later steps (but final ones) are skipped.</summary>
     public ProxyOutcome? Outcome { get; set; }
 
+    // telemetry: what the status does not say, set by the steps that know (Telemetry/RequestOutcome)
+
+    /// <summary>The answer came from the response cache (the cache step sets it).</summary>
+    public bool ServedFromCache { get; set; }
+
+    /// <summary>A policy refused the request (the privacy step sets it with its outcome).</summary>
+    public bool RefusedByPolicy { get; set; }
+
+    /// <summary>An attempt after the first answered (rotation after a 429, a route's failover).</summary>
+    public bool FailedOver => Attempt is { } answered && Attempts.Count > 1 && !ReferenceEquals(answered, Attempts[0]);
+
+    /// <summary>When the forward step started and ended (<see cref="TimeProvider.GetTimestamp"/>); 0 when there was no upstream call.</summary>
+    public long UpstreamStartedTimestamp { get; set; }
+
+    public long UpstreamEndedTimestamp { get; set; }
+
+    /// <summary>When the first response body byte went to the client; 0 until then.</summary>
+    public long FirstByteTimestamp { get; set; }
+
     public void Dispose()
     {
         Body?.Dispose();

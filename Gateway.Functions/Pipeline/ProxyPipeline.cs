@@ -1,4 +1,5 @@
 using Gateway.Functions.Providers;
+using Gateway.Functions.Telemetry;
 
 namespace Gateway.Functions.Pipeline;
 
@@ -28,6 +29,8 @@ internal sealed partial class ProxyPipeline
     private readonly TimeProvider _time;
     private readonly ProxyShutdown _shutdown;
     private readonly ILogger<ProxyPipeline> _logger;
+    private readonly ProxyTelemetry? _telemetry;
+    private readonly int _forwardIndex;
 
     public ProxyPipeline(IEnumerable<ProxyStepRegistration> registrations, IServiceProvider services, TimeProvider time, ProxyShutdown shutdown, ILogger<ProxyPipeline> logger)
     {
@@ -40,6 +43,12 @@ internal sealed partial class ProxyPipeline
         _time = time;
         _shutdown = shutdown;
         _logger = logger;
+
+        // The upstream call's span wraps the forward step here, in the runner, so the HTTP client's
+        // spans nest under it: a span started by an earlier step would not stay Activity.Current
+        // (it does not flow back out of an awaited step).
+        _telemetry = services.GetService<ProxyTelemetry>();
+        _forwardIndex = Array.FindIndex(ordered, static r => r.Order == ProxyStepOrder.Forward);
     }
 
     /// <summary>The steps, in the order they run.</summary>
@@ -67,6 +76,7 @@ internal sealed partial class ProxyPipeline
                 continue;
             }
 
+            var upstream = i == _forwardIndex ? _telemetry?.StartUpstream(context) : null;
             var result = await RunStepAsync(_steps[i], context);
             if (result.Outcome is { } outcome && context.Outcome is null)
             {
@@ -78,6 +88,11 @@ internal sealed partial class ProxyPipeline
                 }
 
                 await ProxyErrorWriter.WriteAsync(http, adapter.ErrorStyle, outcome);
+            }
+
+            if (i == _forwardIndex)
+            {
+                _telemetry?.StopUpstream(context, upstream);
             }
         }
     }

@@ -15,6 +15,8 @@ internal sealed class UsageRecorder
 
     public void Add(JsonUsageTap tap)
     {
+        ArgumentNullException.ThrowIfNull(tap);
+        ResponseModel ??= tap.Model;
         if (tap.Duration is { } duration)
         {
             AudioSeconds = duration;
@@ -64,6 +66,9 @@ internal sealed class UsageRecorder
     }
 
     public TokenUsage? Usage => TokenUsage.FromUsageNumbers(_numbers);
+
+    /// <summary>The model the response names (<c>model</c>, Anthropic <c>message.model</c>): <c>gen_ai.response.model</c>.</summary>
+    public string? ResponseModel { get; private set; }
 
     public string? CompletionText => _text?.ToString();
 }

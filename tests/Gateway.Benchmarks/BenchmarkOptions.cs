@@ -2,8 +2,11 @@ using System.Globalization;
 
 namespace Gateway.Benchmarks;
 
-/// <summary><c>[--seconds 10] [--rate 500] [--concurrency 32] [--trace 0]</c>.</summary>
-internal sealed record BenchmarkOptions(int Seconds, int Rate, int Concurrency, int TraceSeconds)
+/// <summary>
+/// <c>[--seconds 10] [--rate 500] [--concurrency 32] [--trace 0] [--telemetry 0]</c>; <c>--telemetry N</c>
+/// measures only the gateway, with telemetry off and on, N rounds alternating.
+/// </summary>
+internal sealed record BenchmarkOptions(int Seconds, int Rate, int Concurrency, int TraceSeconds, int TelemetryRounds = 0)
 {
     public static BenchmarkOptions Parse(string[] args)
     {
@@ -17,7 +20,8 @@ internal sealed record BenchmarkOptions(int Seconds, int Rate, int Concurrency, 
                 "--rate" => options with { Rate = value },
                 "--concurrency" => options with { Concurrency = value },
                 "--trace" => options with { TraceSeconds = value },
-                _ => throw new ArgumentException($"unknown option {args[i]}; expected --seconds, --rate, --concurrency, --trace"),
+                "--telemetry" => options with { TelemetryRounds = value },
+                _ => throw new ArgumentException($"unknown option {args[i]}; expected --seconds, --rate, --concurrency, --trace, --telemetry"),
             };
         }
 

@@ -34,6 +34,26 @@ var yarpDll = typeof(BareYarp).Assembly.Location;
 var gatewayDll = RepoPaths.Combine("Gateway.Functions", "bin", "Release", "net10.0", "Gateway.Functions.dll");
 
 Console.WriteLine($"{options.Seconds} s per phase, {options.Rate} req/s fixed rate, {options.Concurrency} connections; proxies on core 0, load and upstream on core 1");
+if (options.TelemetryRounds > 0)
+{
+    // The gateway alone, telemetry off then on (the SDK, the proxy's spans and metrics, the
+    // Prometheus exporter aggregating), alternating so that drift of the shared machine hits both.
+    var rounds = new List<ContenderResult[]>();
+    for (var round = 1; round <= options.TelemetryRounds; round++)
+    {
+        var measured = new ContenderResult[TelemetryReport.Variants.Length];
+        for (var v = 0; v < measured.Length; v++)
+        {
+            measured[v] = await MeasureGatewayAsync($"gateway, telemetry {TelemetryReport.Variants[v].Name} ({round})", TelemetryReport.Variants[v].Settings);
+        }
+
+        rounds.Add(measured);
+    }
+
+    TelemetryReport.Print(rounds, options);
+    return;
+}
+
 var results = new List<ContenderResult>
 {
     await MeasureAsync("upstream direct", upstream.BaseUrl, "/v1/chat/completions", "sk-direct", process: null),
@@ -57,6 +77,19 @@ await using (var gateway = await ContenderProcess.StartAsync("gateway", gatewayD
 }
 
 Report.Print(results, options);
+
+async Task<ContenderResult> MeasureGatewayAsync(string name, Dictionary<string, string> telemetry)
+{
+    var port = ContenderProcess.FreePort();
+    var environment = new Dictionary<string, string>(gatewayEnvironment.Environment) { ["Ports__Proxy"] = port.ToString(CultureInfo.InvariantCulture) };
+    foreach (var (setting, value) in telemetry)
+    {
+        environment[setting] = value;
+    }
+
+    await using var gateway = await ContenderProcess.StartAsync(name, gatewayDll, [], environment, port);
+    return await MeasureAsync(name, gateway.BaseAddress, ProxyPaths.Chat, gatewayEnvironment.RawKey, gateway);
+}
 
 async Task<ContenderResult> MeasureAsync(string name, Uri baseAddress, string path, string bearer, ContenderProcess? process)
 {

@@ -113,6 +113,7 @@ public sealed partial class UsageIngestor(
         // 3. Spend, exactly once per event id. 4. Ledger: applied, and the running totals.
         await spend.ApplyAsync(pending, cancellationToken);
         await ledger.MarkAppliedAsync(pending, cancellationToken);
+        metrics.Stored(priced, entries, pending, time.GetUtcNow());
 
         var results = entries.Select(e => new UsageIngestResult(e.SpendApplied ? UsageIngestOutcome.Duplicate : e.Inserted ? UsageIngestOutcome.Ingested : UsageIngestOutcome.Resumed, e.EventId)).ToList();
         foreach (var outcome in results.GroupBy(r => r.Outcome))

@@ -52,7 +52,7 @@ public sealed partial class UsageEventPublisher : BackgroundService, IUsageEvent
             SingleReader = true,
         });
         _spill = new UsageSpillStore(_options.ResolvedSpillFolder, _options.SpillMaxBytes);
-        _metrics = new UsagePublisherMetrics(meters, () => _spill.PendingEvents);
+        _metrics = new UsagePublisherMetrics(meters, () => _spill.PendingEvents, () => Interlocked.Read(ref _inMemory));
         _slots = new SemaphoreSlim(_options.MaxConcurrentSends);
         _abortSends = new CancellationTokenSource(Timeout.InfiniteTimeSpan, time);
     }

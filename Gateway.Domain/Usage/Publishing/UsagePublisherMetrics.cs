@@ -6,7 +6,7 @@ namespace Gateway.Domain.Usage.Publishing;
 /// The publisher's counters (meter <c>Gateway.Usage</c>): <c>gateway.usage.events_sent</c>,
 /// <c>gateway.usage.events_spilled</c>, <c>gateway.usage.events_dropped</c> (tagged with the
 /// <c>reason</c>: <c>buffer_full</c>, <c>spill_full</c>, <c>spill_failed</c>, <c>spill_unreadable</c>, <c>stopped</c>)
-/// and the gauge <c>gateway.usage.spill_pending</c>; the running totals are kept for logs and tests.
+/// and the gauges <c>gateway.usage.spill_pending</c> and <c>gateway.usage.publisher_backlog</c>; the running totals are kept for logs and tests.
 /// </summary>
 internal sealed class UsagePublisherMetrics
 {
@@ -23,7 +23,7 @@ internal sealed class UsagePublisherMetrics
     private long _spilledTotal;
     private long _droppedTotal;
 
-    public UsagePublisherMetrics(IMeterFactory meters, Func<long> spillPending)
+    public UsagePublisherMetrics(IMeterFactory meters, Func<long> spillPending, Func<long>? backlog = null)
     {
         ArgumentNullException.ThrowIfNull(meters);
         var meter = meters.Create("Gateway.Usage");
@@ -31,6 +31,10 @@ internal sealed class UsagePublisherMetrics
         _spilled = meter.CreateCounter<long>("gateway.usage.events_spilled", description: "Usage events written to the local spill store because the queue did not take them");
         _dropped = meter.CreateCounter<long>("gateway.usage.events_dropped", description: "Usage events dropped: neither sent nor kept (see the reason tag)");
         meter.CreateObservableGauge("gateway.usage.spill_pending", spillPending, description: "Usage events in the spill store waiting to be sent");
+        if (backlog is not null)
+        {
+            meter.CreateObservableGauge("gateway.usage.publisher_backlog", backlog, description: "Usage events accepted and held in memory, not yet sent, spilled or dropped");
+        }
     }
 
     public long SentTotal => Interlocked.Read(ref _sentTotal);

@@ -24,7 +24,7 @@ public sealed class ProxyPipelineTests : IAsyncLifetime
 
         Assert.Equal(
             [typeof(AuthenticateStep), typeof(AuthorizeStep), typeof(ReadBodyStep), typeof(Gateway.Functions.OneApi.OneApiResolveStep), typeof(EndUserStep), typeof(BeforeLimitsProbe),
-             typeof(LimitsStep), typeof(AttemptsStep), typeof(Gateway.Functions.OneApi.OneApiAttemptsStep), typeof(ForwardStep), typeof(UsageEventStep)],
+             typeof(LimitsStep), typeof(AttemptsStep), typeof(Gateway.Functions.OneApi.OneApiAttemptsStep), typeof(ForwardStep), typeof(Gateway.Functions.Telemetry.ProxyTelemetryStep), typeof(UsageEventStep)],
             pipeline.StepTypes);
     }
 
