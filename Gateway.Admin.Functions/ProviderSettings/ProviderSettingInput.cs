@@ -38,6 +38,7 @@ internal sealed class ProviderSettingInput(GatewayDbContext db, SettingCredentia
         if (!errors.Any)
         {
             CheckRequired(errors, provider, authenticationParam, setting);
+            CheckCompatibleName(errors, provider, name);
         }
 
         if (errors.Any)
@@ -66,6 +67,11 @@ internal sealed class ProviderSettingInput(GatewayDbContext db, SettingCredentia
         var name = request.Name is null ? null : errors.Optional("name", request.Name, MaxNameLength) ?? string.Empty;
         var allowedModels = errors.Strings("allowedModels", request.AllowedModels, MaxModelLength);
         var costMap = request.CostMap is null ? null : CostMapOf(errors, request.CostMap);
+        if (name is not null)
+        {
+            CheckCompatibleName(errors, entity.Provider, name);
+        }
+
         if (errors.Any)
         {
             return;
@@ -169,6 +175,25 @@ internal sealed class ProviderSettingInput(GatewayDbContext db, SettingCredentia
             && (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps)))
         {
             errors.Add("setting.url", "must be an absolute http or https URL, e.g. http://10.0.0.5:8000");
+        }
+    }
+
+    // An OpenAI-compatible setting is served at /api/providers/{name}/ and picked by "{name}/model" in
+    // the one API: the name is a path segment and must not shadow a built-in provider's route.
+    private static void CheckCompatibleName(FieldErrors errors, string provider, string name)
+    {
+        if (provider != BuiltInProviders.OpenAiCompatible)
+        {
+            return;
+        }
+
+        if (name.Length == 0 || name.Length > 64 || !name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.') || name.StartsWith('.'))
+        {
+            errors.Add("name", "is required for provider openai-compatible: 1 to 64 letters, digits, '-', '_' or '.', e.g. groq (served at /api/providers/groq/)");
+        }
+        else if (BuiltInProviders.IsBuiltIn(name.ToLowerInvariant()))
+        {
+            errors.Add("name", $"'{name}' is a built-in provider's path; choose another name");
         }
     }
 

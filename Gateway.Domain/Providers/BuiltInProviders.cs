@@ -10,7 +10,13 @@ public static class BuiltInProviders
     public const string DeepInfra = "deepinfra";
     public const string Bedrock = "bedrock";
 
-    public static IReadOnlyList<string> All { get; } = [OpenAi, Anthropic, Azure, Vllm, DeepInfra, Bedrock];
+    /// <summary>
+    /// Any OpenAI-compatible API (Groq, Together, Mistral, Perplexity, Fireworks, Ollama, LM Studio,
+    /// vLLM, Gemini's OpenAI endpoint): several settings of it, each reached by its name.
+    /// </summary>
+    public const string OpenAiCompatible = "openai-compatible";
+
+    public static IReadOnlyList<string> All { get; } = [OpenAi, Anthropic, Azure, Vllm, DeepInfra, Bedrock, OpenAiCompatible];
 
     public static bool IsBuiltIn(string? provider) => provider is not null && All.Contains(provider, StringComparer.Ordinal);
 
@@ -19,7 +25,7 @@ public static class BuiltInProviders
     {
         OpenAi or Anthropic or DeepInfra => [ProviderCredentials.ApiKey],
         Azure => ["resourceName", ProviderCredentials.ApiKey],
-        Vllm => ["url"],
+        Vllm or OpenAiCompatible => ["url"],
         Bedrock => [ProviderCredentials.AwsAccessKeyId, ProviderCredentials.AwsSecretAccessKey, "awsRegion"],
         _ => [],
     };

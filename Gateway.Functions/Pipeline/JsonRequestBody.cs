@@ -119,7 +119,8 @@ internal sealed class JsonRequestBody : IDisposable
     /// </summary>
     public void RequestUsageChunk()
     {
-        if (!Stream || ClientAskedForUsage)
+        // Idempotent: rotation and translated attempts may ask once per attempt.
+        if (!Stream || ClientAskedForUsage || UsageChunkRequested)
         {
             return;
         }

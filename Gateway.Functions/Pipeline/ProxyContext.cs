@@ -52,6 +52,9 @@ internal sealed class ProxyContext : IDisposable
 
     public string? Model { get; set; }
 
+    /// <summary>One-API requests: the provider the model resolved to (<see cref="OneApi.OneApiResolveStep"/>).</summary>
+    public OneApi.ModelResolution? OneApi { get; set; }
+
     // end user and limits
     public User? EndUser { get; set; }
 

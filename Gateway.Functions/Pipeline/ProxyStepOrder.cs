@@ -10,10 +10,12 @@ internal static class ProxyStepOrder
     public const int Authorize = 200;
     public const int ReadBody = 300;
     public const int Privacy = 350;
+    public const int OneApiResolve = 390;
     public const int AuthorizeModelAndUser = 400;
     public const int Limits = 500;
     public const int Cache = 600;
     public const int Attempts = 700;
+    public const int OneApiAttempts = 750;
     public const int Forward = 800;
 
     /// <summary>Final steps run even when an earlier step ended the request.</summary>

@@ -26,6 +26,9 @@ internal sealed class UpstreamAttempt(IProviderAdapter adapter, ProviderSetting 
     /// <summary>The body to send instead of the client's (route <c>requestParams</c>, translation); null sends the client's.</summary>
     public ReadOnlyMemory<byte>? Body { get; init; }
 
+    /// <summary>Request headers this attempt sets, replacing the client's (a translation's <c>anthropic-version</c>).</summary>
+    public IReadOnlyList<KeyValuePair<string, string>>? Headers { get; init; }
+
     /// <summary>This attempt's own time to response headers (a route step's <c>timeout</c>); null uses the request's.</summary>
     public TimeSpan? HeadersTimeout { get; init; }
 

@@ -31,6 +31,12 @@ internal interface IProviderAdapter
     /// <summary>The upstream URL for <paramref name="attempt"/>, or null when its setting lacks a parameter the provider needs.</summary>
     Uri? MapUri(ProxyContext context, UpstreamAttempt attempt);
 
+    /// <summary>
+    /// Whether a provider setting serves this request (by default: its provider is <see cref="Name"/>;
+    /// the one API takes every setting, an OpenAI-compatible provider the one named in the path).
+    /// </summary>
+    bool Serves(ProxyContext context, Gateway.Domain.Providers.ProviderSetting setting) => string.Equals(setting?.Provider, Name, StringComparison.Ordinal);
+
     /// <summary>Puts the provider credential where the provider expects it.</summary>
     void ApplyCredential(HttpRequestHeaders headers, IReadOnlyDictionary<string, string> secrets);
 

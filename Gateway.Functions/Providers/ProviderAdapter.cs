@@ -63,6 +63,8 @@ internal abstract class ProviderAdapter(string name, ApiStyle style, ProviderRou
         }
     }
 
+    public virtual bool Serves(ProxyContext context, ProviderSetting setting) => string.Equals(setting?.Provider, Name, StringComparison.Ordinal);
+
     public virtual string? DefaultModel(ProxyContext context) => null;
 
     public virtual bool CanForceUsageChunk(ProxyContext context, UpstreamAttempt attempt) => false;

@@ -17,7 +17,8 @@ internal static class ProvidersServiceCollectionExtensions
             .AddProviderAdapter<AzureOpenAiAdapter>()
             .AddProviderAdapter<AnthropicAdapter>()
             .AddProviderAdapter<VllmAdapter>()
-            .AddProviderAdapter<DeepInfraAdapter>();
+            .AddProviderAdapter<DeepInfraAdapter>()
+            .AddProviderAdapter<OpenAiCompatibleAdapter>();
         builder.Services.AddSingleton<ProviderAdapters>();
         return builder;
     }

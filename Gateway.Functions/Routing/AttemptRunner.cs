@@ -161,6 +161,13 @@ internal sealed partial class AttemptRunner(
 
             using var message = ProxyForwarder.CreateRequest(context.Http, Uri!, attempt.Body ?? context.Body?.Bytes);
             attempt.Adapter.ApplyCredential(message.Headers, runner._secrets.Get(attempt.Setting));
+            foreach (var (name, value) in attempt.Headers ?? [])
+            {
+                // A translated attempt's own headers (anthropic-version) replace the client's.
+                message.Headers.Remove(name);
+                message.Headers.TryAddWithoutValidation(name, value);
+            }
+
             var (response, sent) = await runner._forwarder.SendAsync(message, Timeouts, attempt.HeadersTimeout ?? context.HeadersTimeout, context.Aborted);
             Failure = sent;
             cancellationToken.ThrowIfCancellationRequested();

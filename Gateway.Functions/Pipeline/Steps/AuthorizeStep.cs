@@ -34,7 +34,7 @@ internal sealed class AuthorizeStep(TimeProvider time) : IProxyStep
         var settings = context.Snapshot.ProviderSettings;
         foreach (var id in key.SettingIds)
         {
-            if (settings.TryGetValue(id, out var setting) && string.Equals(setting.Provider, adapter.Name, StringComparison.Ordinal))
+            if (settings.TryGetValue(id, out var setting) && adapter.Serves(context, setting))
             {
                 context.Settings.Add(setting);
             }

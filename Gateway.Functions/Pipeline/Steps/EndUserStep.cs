@@ -13,7 +13,8 @@ internal sealed class EndUserStep(TimeProvider time) : IProxyStep
 {
     public ValueTask<StepResult> RunAsync(ProxyContext context)
     {
-        context.Model = context.Body?.Model ?? context.Adapter.DefaultModel(context);
+        // The one API has resolved the model already (the provider's own name for it).
+        context.Model ??= context.Body?.Model ?? context.Adapter.DefaultModel(context);
         if (context.Model is { } model && !AnyAllowsEveryModel(context.Settings))
         {
             context.Settings.RemoveAll(s => !s.AllowedModels.Contains(model, StringComparer.Ordinal));

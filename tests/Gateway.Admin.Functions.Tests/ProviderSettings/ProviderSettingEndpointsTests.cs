@@ -85,7 +85,11 @@ public sealed class ProviderSettingEndpointsTests(AdminApiFixture fixture) : ICl
 
     [Theory]
     [InlineData("""{"setting":{"apikey":"x"}}""", "provider is required")]
-    [InlineData("""{"provider":"openia","setting":{"apikey":"x"}}""", "provider must be one of openai, anthropic, azure, vllm, deepinfra, bedrock or the name of a custom provider")]
+    [InlineData("""{"provider":"openia","setting":{"apikey":"x"}}""", "provider must be one of openai, anthropic, azure, vllm, deepinfra, bedrock, openai-compatible or the name of a custom provider")]
+    [InlineData("""{"provider":"openai-compatible","name":"groq","setting":{}}""", "setting.url is required for provider openai-compatible")]
+    [InlineData("""{"provider":"openai-compatible","setting":{"url":"https://api.groq.com/openai/v1"}}""", "name is required for provider openai-compatible")]
+    [InlineData("""{"provider":"openai-compatible","name":"my groq","setting":{"url":"https://api.groq.com/openai/v1"}}""", "name is required for provider openai-compatible")]
+    [InlineData("""{"provider":"openai-compatible","name":"OpenAI","setting":{"url":"https://api.groq.com/openai/v1"}}""", "'OpenAI' is a built-in provider's path")]
     [InlineData("""{"provider":"openai"}""", "setting.apikey is required for provider openai")]
     [InlineData("""{"provider":"openai","setting":{"apikey":""}}""", "setting.apikey is required for provider openai")]
     [InlineData("""{"provider":"anthropic","setting":{"key":"x"}}""", "setting.apikey is required for provider anthropic")]

@@ -23,8 +23,8 @@ public sealed class ProxyPipelineTests : IAsyncLifetime
         var pipeline = _host.App.Services.GetRequiredService<ProxyPipeline>();
 
         Assert.Equal(
-            [typeof(AuthenticateStep), typeof(AuthorizeStep), typeof(ReadBodyStep), typeof(Gateway.Functions.Privacy.PrivacyStep), typeof(EndUserStep), typeof(BeforeLimitsProbe),
-             typeof(LimitsStep), typeof(AttemptsStep), typeof(ForwardStep), typeof(Gateway.Functions.Telemetry.ProxyTelemetryStep), typeof(UsageEventStep)],
+            [typeof(AuthenticateStep), typeof(AuthorizeStep), typeof(ReadBodyStep), typeof(Gateway.Functions.Privacy.PrivacyStep), typeof(Gateway.Functions.OneApi.OneApiResolveStep), typeof(EndUserStep), typeof(BeforeLimitsProbe),
+             typeof(LimitsStep), typeof(AttemptsStep), typeof(Gateway.Functions.OneApi.OneApiAttemptsStep), typeof(ForwardStep), typeof(Gateway.Functions.Telemetry.ProxyTelemetryStep), typeof(UsageEventStep)],
             pipeline.StepTypes);
     }
 

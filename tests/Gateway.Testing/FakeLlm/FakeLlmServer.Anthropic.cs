@@ -42,6 +42,12 @@ public sealed partial class FakeLlmServer
             return;
         }
 
+        if (ToolsToCall(json) is { Count: > 0 } tools)
+        {
+            await WriteAnthropicToolUseAsync(x, json, tools);
+            return;
+        }
+
         var model = FakeJson.String(json["model"]) ?? string.Empty;
         var text = x.Settings.ResponseText;
         var chunks = FakeLlmTokens.SplitIntoChunks(text);
