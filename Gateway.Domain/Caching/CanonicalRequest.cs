@@ -34,8 +34,7 @@ public static class CanonicalRequest
         WriteField(buffer, model ?? string.Empty);
         WriteField(buffer, deployment ?? string.Empty);
         WriteField(buffer, path);
-        var reader = new Utf8JsonReader(jsonBody);
-        if (!JsonDocument.TryParseValue(ref reader, out var document))
+        if (Parse(jsonBody) is not { } document)
         {
             return null;
         }
@@ -73,6 +72,19 @@ public static class CanonicalRequest
         }
 
         return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    internal static JsonDocument? Parse(ReadOnlySpan<byte> json)
+    {
+        var reader = new Utf8JsonReader(json);
+        try
+        {
+            return JsonDocument.TryParseValue(ref reader, out var document) && !reader.Read() ? document : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
     }
 
     private static void WriteField(ArrayBufferWriter<byte> buffer, string value)

@@ -7,8 +7,7 @@ internal static class ResponseParts
 {
     public static CachedResponse? FromJson(CachedResponseKind kind, ReadOnlySpan<byte> body)
     {
-        var reader = new Utf8JsonReader(body);
-        if (!JsonDocument.TryParseValue(ref reader, out var document))
+        if (CanonicalRequest.Parse(body) is not { } document)
         {
             return null;
         }
