@@ -29,23 +29,20 @@ namespace Gateway.Domain.Persistence.Migrations
                         .HasColumnType("character varying(64)")
                         .HasColumnName("key_id");
 
-                    b.Property<string>("AllowedPaths")
-                        .IsRequired()
-                        .HasColumnType("jsonb")
-                        .HasColumnName("allowed_paths");
+                    b.Property<string>("CacheMode")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("cache_mode");
 
-                    b.Property<decimal?>("CostLimitInUsd")
-                        .HasColumnType("numeric")
-                        .HasColumnName("cost_limit_in_usd");
+                    b.Property<string>("CacheScope")
+                        .HasMaxLength(261)
+                        .HasColumnType("character varying(261)")
+                        .HasColumnName("cache_scope");
 
-                    b.Property<decimal?>("CostLimitInUsdOverTime")
-                        .HasColumnType("numeric")
-                        .HasColumnName("cost_limit_in_usd_over_time");
-
-                    b.Property<string>("CostLimitInUsdUnit")
-                        .HasMaxLength(4)
-                        .HasColumnType("character varying(4)")
-                        .HasColumnName("cost_limit_in_usd_unit");
+                    b.Property<string>("CacheTtl")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("cache_ttl");
 
                     b.Property<long>("CreatedAt")
                         .HasColumnType("bigint")
@@ -67,15 +64,6 @@ namespace Gateway.Domain.Persistence.Migrations
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)")
                         .HasColumnName("policy_id");
-
-                    b.Property<int?>("RateLimitOverTime")
-                        .HasColumnType("integer")
-                        .HasColumnName("rate_limit_over_time");
-
-                    b.Property<string>("RateLimitUnit")
-                        .HasMaxLength(4)
-                        .HasColumnType("character varying(4)")
-                        .HasColumnName("rate_limit_unit");
 
                     b.Property<bool>("Revoked")
                         .HasColumnType("boolean")
@@ -107,14 +95,46 @@ namespace Gateway.Domain.Persistence.Migrations
                         .HasColumnType("text[]")
                         .HasColumnName("tags");
 
-                    b.Property<string>("Ttl")
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)")
-                        .HasColumnName("ttl");
-
                     b.Property<long>("UpdatedAt")
                         .HasColumnType("bigint")
                         .HasColumnName("updated_at");
+
+                    b.ComplexProperty(typeof(Dictionary<string, object>), "Limits", "Gateway.Domain.Keys.ApiKey.Limits#SubjectLimits", b1 =>
+                        {
+                            b1.IsRequired();
+
+                            b1.Property<string>("AllowedPaths")
+                                .IsRequired()
+                                .HasColumnType("jsonb")
+                                .HasColumnName("allowed_paths");
+
+                            b1.Property<decimal?>("CostLimitInUsd")
+                                .HasColumnType("numeric")
+                                .HasColumnName("cost_limit_in_usd");
+
+                            b1.Property<decimal?>("CostLimitInUsdOverTime")
+                                .HasColumnType("numeric")
+                                .HasColumnName("cost_limit_in_usd_over_time");
+
+                            b1.Property<string>("CostLimitInUsdUnit")
+                                .HasMaxLength(4)
+                                .HasColumnType("character varying(4)")
+                                .HasColumnName("cost_limit_in_usd_unit");
+
+                            b1.Property<int?>("RateLimitOverTime")
+                                .HasColumnType("integer")
+                                .HasColumnName("rate_limit_over_time");
+
+                            b1.Property<string>("RateLimitUnit")
+                                .HasMaxLength(4)
+                                .HasColumnType("character varying(4)")
+                                .HasColumnName("rate_limit_unit");
+
+                            b1.Property<string>("Ttl")
+                                .HasMaxLength(64)
+                                .HasColumnType("character varying(64)")
+                                .HasColumnName("ttl");
+                        });
 
                     b.HasKey("KeyId");
 
@@ -484,24 +504,6 @@ namespace Gateway.Domain.Persistence.Migrations
                         .HasColumnType("text[]")
                         .HasColumnName("allowed_models");
 
-                    b.Property<string>("AllowedPaths")
-                        .IsRequired()
-                        .HasColumnType("jsonb")
-                        .HasColumnName("allowed_paths");
-
-                    b.Property<decimal?>("CostLimitInUsd")
-                        .HasColumnType("numeric")
-                        .HasColumnName("cost_limit_in_usd");
-
-                    b.Property<decimal?>("CostLimitInUsdOverTime")
-                        .HasColumnType("numeric")
-                        .HasColumnName("cost_limit_in_usd_over_time");
-
-                    b.Property<string>("CostLimitInUsdUnit")
-                        .HasMaxLength(4)
-                        .HasColumnType("character varying(4)")
-                        .HasColumnName("cost_limit_in_usd_unit");
-
                     b.Property<long>("CreatedAt")
                         .HasColumnType("bigint")
                         .HasColumnName("created_at");
@@ -517,15 +519,6 @@ namespace Gateway.Domain.Persistence.Migrations
                         .HasColumnType("character varying(256)")
                         .HasColumnName("name");
 
-                    b.Property<int?>("RateLimitOverTime")
-                        .HasColumnType("integer")
-                        .HasColumnName("rate_limit_over_time");
-
-                    b.Property<string>("RateLimitUnit")
-                        .HasMaxLength(4)
-                        .HasColumnType("character varying(4)")
-                        .HasColumnName("rate_limit_unit");
-
                     b.Property<bool>("Revoked")
                         .HasColumnType("boolean")
                         .HasColumnName("revoked");
@@ -539,11 +532,6 @@ namespace Gateway.Domain.Persistence.Migrations
                         .HasColumnType("text[]")
                         .HasColumnName("tags");
 
-                    b.Property<string>("Ttl")
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)")
-                        .HasColumnName("ttl");
-
                     b.Property<long>("UpdatedAt")
                         .HasColumnType("bigint")
                         .HasColumnName("updated_at");
@@ -553,6 +541,43 @@ namespace Gateway.Domain.Persistence.Migrations
                         .HasMaxLength(256)
                         .HasColumnType("character varying(256)")
                         .HasColumnName("user_id");
+
+                    b.ComplexProperty(typeof(Dictionary<string, object>), "Limits", "Gateway.Domain.Users.User.Limits#SubjectLimits", b1 =>
+                        {
+                            b1.IsRequired();
+
+                            b1.Property<string>("AllowedPaths")
+                                .IsRequired()
+                                .HasColumnType("jsonb")
+                                .HasColumnName("allowed_paths");
+
+                            b1.Property<decimal?>("CostLimitInUsd")
+                                .HasColumnType("numeric")
+                                .HasColumnName("cost_limit_in_usd");
+
+                            b1.Property<decimal?>("CostLimitInUsdOverTime")
+                                .HasColumnType("numeric")
+                                .HasColumnName("cost_limit_in_usd_over_time");
+
+                            b1.Property<string>("CostLimitInUsdUnit")
+                                .HasMaxLength(4)
+                                .HasColumnType("character varying(4)")
+                                .HasColumnName("cost_limit_in_usd_unit");
+
+                            b1.Property<int?>("RateLimitOverTime")
+                                .HasColumnType("integer")
+                                .HasColumnName("rate_limit_over_time");
+
+                            b1.Property<string>("RateLimitUnit")
+                                .HasMaxLength(4)
+                                .HasColumnType("character varying(4)")
+                                .HasColumnName("rate_limit_unit");
+
+                            b1.Property<string>("Ttl")
+                                .HasMaxLength(64)
+                                .HasColumnType("character varying(64)")
+                                .HasColumnName("ttl");
+                        });
 
                     b.HasKey("Id");
 
