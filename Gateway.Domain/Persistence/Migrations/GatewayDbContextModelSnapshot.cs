@@ -348,6 +348,12 @@ namespace Gateway.Domain.Persistence.Migrations
                         .HasColumnType("numeric(20,10)")
                         .HasColumnName("cache_write_cost_in_usd");
 
+                    b.Property<bool>("Cached")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("boolean")
+                        .HasDefaultValue(false)
+                        .HasColumnName("cached");
+
                     b.Property<decimal>("CachedPromptCostInUsd")
                         .HasPrecision(20, 10)
                         .HasColumnType("numeric(20,10)")
@@ -417,6 +423,10 @@ namespace Gateway.Domain.Persistence.Migrations
                         .HasMaxLength(1024)
                         .HasColumnType("character varying(1024)")
                         .HasColumnName("path");
+
+                    b.Property<string>("PiiEntities")
+                        .HasColumnType("jsonb")
+                        .HasColumnName("pii_entities");
 
                     b.Property<string>("PolicyId")
                         .HasMaxLength(64)

@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Gateway.Domain.Persistence.Migrations
 {
     [DbContext(typeof(GatewayDbContext))]
-    [Migration("20261129201938_KeyCacheFields")]
+    [Migration("20261129202526_KeyCacheFields")]
     partial class KeyCacheFields
     {
         /// <inheritdoc />
@@ -351,6 +351,12 @@ namespace Gateway.Domain.Persistence.Migrations
                         .HasColumnType("numeric(20,10)")
                         .HasColumnName("cache_write_cost_in_usd");
 
+                    b.Property<bool>("Cached")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("boolean")
+                        .HasDefaultValue(false)
+                        .HasColumnName("cached");
+
                     b.Property<decimal>("CachedPromptCostInUsd")
                         .HasPrecision(20, 10)
                         .HasColumnType("numeric(20,10)")
@@ -420,6 +426,10 @@ namespace Gateway.Domain.Persistence.Migrations
                         .HasMaxLength(1024)
                         .HasColumnType("character varying(1024)")
                         .HasColumnName("path");
+
+                    b.Property<string>("PiiEntities")
+                        .HasColumnType("jsonb")
+                        .HasColumnName("pii_entities");
 
                     b.Property<string>("PolicyId")
                         .HasMaxLength(64)
