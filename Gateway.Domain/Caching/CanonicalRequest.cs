@@ -25,7 +25,15 @@ public static class CanonicalRequest
 
     /// <summary>The 32-byte digest, or null when the body is not a JSON object.</summary>
     public static byte[]? Digest(string provider, string? model, string? deployment, string path, ReadOnlySpan<byte> jsonBody)
+        => Digest(provider, model, deployment, path, jsonBody, out _);
+
+    /// <summary>
+    /// The digest, and whether the request asks for a repeatable answer (Braintrust's <c>auto</c>
+    /// rule): <c>temperature</c> is 0 or a <c>seed</c> is set.
+    /// </summary>
+    public static byte[]? Digest(string provider, string? model, string? deployment, string path, ReadOnlySpan<byte> jsonBody, out bool repeatable)
     {
+        repeatable = false;
         ArgumentNullException.ThrowIfNull(provider);
         ArgumentNullException.ThrowIfNull(path);
         var buffer = new ArrayBufferWriter<byte>(jsonBody.Length + 256);
@@ -41,10 +49,14 @@ public static class CanonicalRequest
 
         using (document)
         {
-            if (document.RootElement.ValueKind != JsonValueKind.Object)
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
             {
                 return null;
             }
+
+            repeatable = (root.TryGetProperty("temperature", out var temperature) && temperature.ValueKind == JsonValueKind.Number && temperature.TryGetDouble(out var t) && t == 0)
+                || (root.TryGetProperty("seed", out var seed) && seed.ValueKind != JsonValueKind.Null);
 
             try
             {

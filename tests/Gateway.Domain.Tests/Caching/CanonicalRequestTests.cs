@@ -72,6 +72,21 @@ public sealed class CanonicalRequestTests
         Assert.Null(Digest(body));
     }
 
+    [Theory]
+    [InlineData("""{"temperature":0}""", true)]
+    [InlineData("""{"temperature":0.0}""", true)]
+    [InlineData("""{"temperature":0.7}""", false)]
+    [InlineData("""{"temperature":0.7,"seed":42}""", true)]
+    [InlineData("""{"seed":null}""", false)]
+    [InlineData("""{}""", false)]
+    [InlineData("""{"temperature":"0"}""", false)]
+    public void Digest_Repeatable_IsTemperatureZeroOrASeed(string body, bool expected)
+    {
+        CanonicalRequest.Digest("openai", "gpt-4o", null, Path, Encoding.UTF8.GetBytes(body), out var repeatable);
+
+        Assert.Equal(expected, repeatable);
+    }
+
     [Fact]
     public void CanonicalJson_SortsKeysAtEveryDepth()
     {
