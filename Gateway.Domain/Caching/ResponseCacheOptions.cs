@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Gateway.Domain.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace Gateway.Domain.Caching;
@@ -27,6 +28,7 @@ public sealed class ResponseCacheOptions
     /// A Redis for the entries alone (<c>ConnectionStrings__RedisCache</c>), so that it can run with
     /// <c>maxmemory-policy allkeys-lru</c>; empty = the gateway's Redis.
     /// </summary>
+    [SettingName("ConnectionStrings__RedisCache")]
     public string? ConnectionString { get; set; }
 }
 
