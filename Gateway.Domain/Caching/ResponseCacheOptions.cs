@@ -29,7 +29,7 @@ public sealed class ResponseCacheOptions
     /// <c>maxmemory-policy allkeys-lru</c>; empty = the gateway's Redis.
     /// </summary>
     [SettingName("ConnectionStrings__RedisCache")]
-    public string? ConnectionString { get; set; }
+    public string ConnectionString { get; set; } = string.Empty;
 }
 
 [OptionsValidator]
