@@ -24,7 +24,8 @@ public sealed class ProxyPipelineTests : IAsyncLifetime
 
         Assert.Equal(
             [typeof(AuthenticateStep), typeof(AuthorizeStep), typeof(ReadBodyStep), typeof(EndUserStep), typeof(BeforeLimitsProbe),
-             typeof(LimitsStep), typeof(AttemptsStep), typeof(ForwardStep), typeof(UsageEventStep)],
+             typeof(LimitsStep), typeof(Gateway.Functions.Caching.CacheStep), typeof(AttemptsStep), typeof(ForwardStep),
+             typeof(Gateway.Functions.Caching.CacheStoreStep), typeof(UsageEventStep)],
             pipeline.StepTypes);
     }
 
