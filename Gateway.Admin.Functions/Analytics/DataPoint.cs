@@ -37,4 +37,8 @@ internal sealed class DataPoint
 
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? Provider { get; init; }
+
+    /// <summary>With the <c>cached</c> group: whether these requests were answered by the response cache (cost 0).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public bool? Cached { get; init; }
 }

@@ -10,4 +10,7 @@ internal enum ReportingGroup
 
     /// <summary>Not in BricksLLM: the event's provider (<c>openai</c>, <c>azure</c>, ...), for the dashboard's breakdown.</summary>
     Provider,
+
+    /// <summary>Not in BricksLLM: whether the response cache answered (issue 15), to split cached from forwarded requests.</summary>
+    Cached,
 }

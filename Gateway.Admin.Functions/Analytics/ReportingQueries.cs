@@ -174,6 +174,7 @@ internal static class ReportingQueries
                 CustomId = Group(ReportingGroup.CustomId),
                 UserId = Group(ReportingGroup.UserId),
                 Provider = Group(ReportingGroup.Provider),
+                Cached = Group(ReportingGroup.Cached) is { Length: > 0 } cached ? cached == "true" : null,
             });
         }
 
@@ -232,6 +233,9 @@ internal static class ReportingQueries
         ReportingGroup.CustomId => "custom_id",
         ReportingGroup.UserId => "user_id",
         ReportingGroup.Provider => "provider",
+
+        // As text, like the other group columns; the cast keeps the column's name in the CTE.
+        ReportingGroup.Cached => "cached::text",
         _ => throw new ArgumentOutOfRangeException(nameof(group), group, null),
     };
 }

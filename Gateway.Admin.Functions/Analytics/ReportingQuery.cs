@@ -65,11 +65,12 @@ internal sealed record ReportingQuery(EventFilter Filter, long Origin, long Incr
                 "customId" => ReportingGroup.CustomId,
                 "userId" => ReportingGroup.UserId,
                 "provider" => ReportingGroup.Provider,
+                "cached" => ReportingGroup.Cached,
                 _ => null,
             };
             if (group is null)
             {
-                errors.Add($"filters: '{filter}' is not one of model, keyId, customId, userId, provider");
+                errors.Add($"filters: '{filter}' is not one of model, keyId, customId, userId, provider, cached");
             }
             else if (!groups.Contains(group.Value))
             {

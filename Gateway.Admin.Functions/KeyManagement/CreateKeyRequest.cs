@@ -25,6 +25,13 @@ internal class CreateKeyRequest : LimitFieldsRequest
 
     public string? PolicyId { get; set; }
 
+    /// <summary>Response cache defaults (<see cref="KeyCacheFields"/>).</summary>
+    public string? CacheMode { get; set; }
+
+    public string? CacheTtl { get; set; }
+
+    public string? CacheScope { get; set; }
+
     /// <summary>Accepted for compatibility and ignored: keys are always stored hashed.</summary>
     public bool? IsKeyNotHashed { get; set; }
 }

@@ -50,7 +50,7 @@ internal sealed class KeyInput(GatewayDbContext db, TimeProvider time)
         }
 
         var now = time.GetUtcNow().ToUnixTimeSeconds();
-        return errors.Any ? null : new ApiKey
+        var key = new ApiKey
         {
             KeyId = Guid.NewGuid().ToString(),
             Name = name,
@@ -65,6 +65,8 @@ internal sealed class KeyInput(GatewayDbContext db, TimeProvider time)
             RotationEnabled = request.RotationEnabled ?? false,
             PolicyId = policyId,
         };
+        KeyCacheFields.Apply(request, key, errors);
+        return errors.Any ? null : key;
     }
 
     public async Task UpdateAsync(UpdateKeyRequest request, ApiKey key, FieldErrors errors, CancellationToken ct)
@@ -97,6 +99,17 @@ internal sealed class KeyInput(GatewayDbContext db, TimeProvider time)
 
         if (errors.Any)
         {
+            return;
+        }
+
+        var tagsBefore = key.Tags;
+        var cache = (key.CacheMode, key.CacheTtl, key.CacheScope);
+        key.Tags = tags ?? key.Tags;
+        KeyCacheFields.Apply(request, key, errors);
+        if (errors.Any)
+        {
+            key.Tags = tagsBefore;
+            (key.CacheMode, key.CacheTtl, key.CacheScope) = cache;
             return;
         }
 

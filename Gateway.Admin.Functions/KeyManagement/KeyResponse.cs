@@ -25,6 +25,9 @@ internal sealed class KeyResponse : LimitFieldsResponse
         ShouldLogResponse = key.ShouldLogResponse;
         RotationEnabled = key.RotationEnabled;
         PolicyId = key.PolicyId ?? string.Empty;
+        CacheMode = key.CacheMode ?? "auto";
+        CacheTtl = key.CacheTtl ?? string.Empty;
+        CacheScope = key.CacheScope ?? "key";
     }
 
     public string KeyId { get; }
@@ -53,6 +56,13 @@ internal sealed class KeyResponse : LimitFieldsResponse
     public bool RotationEnabled { get; }
 
     public string PolicyId { get; }
+
+    /// <summary>Response cache defaults: mode, ttl (empty = the gateway's default) and scope (<c>key</c> or <c>tag:&lt;tag&gt;</c>).</summary>
+    public string CacheMode { get; }
+
+    public string CacheTtl { get; }
+
+    public string CacheScope { get; }
 
     /// <summary>Always false: keys are always hashed.</summary>
     public bool IsKeyNotHashed { get; }

@@ -34,4 +34,13 @@ public sealed class ApiKey
     public bool RotationEnabled { get; set; }
 
     public string? PolicyId { get; set; }
+
+    /// <summary>Response cache mode when the request names none: <c>auto</c>, <c>always</c> or <c>never</c>; null = <c>auto</c>.</summary>
+    public string? CacheMode { get; set; }
+
+    /// <summary>How long this key's cached answers live (Go duration, e.g. <c>24h</c>); null = <c>Cache__DefaultTtl</c>.</summary>
+    public string? CacheTtl { get; set; }
+
+    /// <summary>Whose entries this key shares: null (its own) or <c>tag:&lt;tag&gt;</c> (every key of that tag that opted in).</summary>
+    public string? CacheScope { get; set; }
 }

@@ -28,5 +28,8 @@ internal sealed class ApiKeyEntityConfiguration : IEntityTypeConfiguration<ApiKe
         builder.Property(k => k.ShouldLogResponse).HasColumnName("should_log_response");
         builder.Property(k => k.RotationEnabled).HasColumnName("rotation_enabled");
         builder.Property(k => k.PolicyId).HasColumnName("policy_id").HasMaxLength(64);
+        builder.Property(k => k.CacheMode).HasColumnName("cache_mode").HasMaxLength(16);
+        builder.Property(k => k.CacheTtl).HasColumnName("cache_ttl").HasMaxLength(64);
+        builder.Property(k => k.CacheScope).HasColumnName("cache_scope").HasMaxLength(261);
     }
 }

@@ -1,3 +1,4 @@
+using Gateway.Functions.Caching;
 using Gateway.Functions.Forwarding;
 using Gateway.Functions.Pipeline.Steps;
 using Microsoft.Extensions.Options;
@@ -27,6 +28,7 @@ internal static class PipelineServiceCollectionExtensions
         services.AddProxyStep<ReadBodyStep>(ProxyStepOrder.ReadBody);
         services.AddProxyStep<EndUserStep>(ProxyStepOrder.AuthorizeModelAndUser);
         services.AddProxyStep<LimitsStep>(ProxyStepOrder.Limits);
+        builder.AddProxyCaching();
         services.AddProxyStep<AttemptsStep>(ProxyStepOrder.Attempts);
         services.AddProxyStep<ForwardStep>(ProxyStepOrder.Forward);
         services.AddProxyStep<UsageEventStep>(ProxyStepOrder.UsageEvent, alwaysRuns: true);

@@ -99,6 +99,12 @@ internal sealed class ProxyContext : IDisposable
 
     public bool ClientDisconnected { get; set; }
 
+    /// <summary>Answered from the response cache: the usage event is marked cached (costs nothing).</summary>
+    public bool Cached { get; set; }
+
+    /// <summary>The route's <c>cacheConfig</c> when the request came through a route (set by routing).</summary>
+    public Gateway.Domain.Routing.RouteCacheConfig? RouteCache { get; set; }
+
     /// <summary>Set when a step ended the request; later steps (but final ones) are skipped.</summary>
     public ProxyOutcome? Outcome { get; set; }
 

@@ -20,7 +20,7 @@ internal static class ProxyErrorWriter
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(outcome);
-        if (outcome.Kind == ProxyErrorKind.ClientGone || context.RequestAborted.IsCancellationRequested)
+        if (outcome.Kind is ProxyErrorKind.ClientGone or ProxyErrorKind.Answered || context.RequestAborted.IsCancellationRequested)
         {
             return;
         }

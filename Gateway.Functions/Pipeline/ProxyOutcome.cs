@@ -16,6 +16,9 @@ internal enum ProxyErrorKind
 
     /// <summary>The client went away: nothing is written.</summary>
     ClientGone,
+
+    /// <summary>A step answered the request itself (a response cache hit): nothing more is written.</summary>
+    Answered,
 }
 
 /// <summary>How a step ended the request: the status, the kind of error and a message for the caller.</summary>
@@ -23,6 +26,9 @@ internal sealed record ProxyOutcome(int Status, ProxyErrorKind Kind, string Mess
 {
     /// <summary>BricksLLM's status for a client that disconnected (nginx's 499); never sent.</summary>
     public static ProxyOutcome ClientGone { get; } = new(499, ProxyErrorKind.ClientGone, "client disconnected");
+
+    /// <summary>A step wrote the whole answer itself (response cache hit); later steps are skipped.</summary>
+    public static ProxyOutcome Answered { get; } = new(200, ProxyErrorKind.Answered, "answered by the gateway");
 
     public static ProxyOutcome Unauthorized(string message) => new(401, ProxyErrorKind.Authentication, message);
 

@@ -35,6 +35,7 @@ internal sealed class RouteAuthorizeStep(TimeProvider time) : IProxyStep
         }
 
         context.Route = route;
+        context.RouteCache = route.CacheConfig;
         var settings = context.Snapshot.ProviderSettings;
         foreach (var id in key.SettingIds)
         {

@@ -29,6 +29,21 @@ namespace Gateway.Domain.Persistence.Migrations
                         .HasColumnType("character varying(64)")
                         .HasColumnName("key_id");
 
+                    b.Property<string>("CacheMode")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("cache_mode");
+
+                    b.Property<string>("CacheScope")
+                        .HasMaxLength(261)
+                        .HasColumnType("character varying(261)")
+                        .HasColumnName("cache_scope");
+
+                    b.Property<string>("CacheTtl")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("cache_ttl");
+
                     b.Property<long>("CreatedAt")
                         .HasColumnType("bigint")
                         .HasColumnName("created_at");

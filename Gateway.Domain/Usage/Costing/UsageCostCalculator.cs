@@ -21,13 +21,16 @@ public sealed class UsageCostCalculator(PriceTable prices)
         ArgumentNullException.ThrowIfNull(message);
         var kind = KindOf(message.Path);
         var price = prices.Find(message.Provider, message.Model, message.DeploymentId);
-        return kind switch
+        var cost = kind switch
         {
             UsageKind.Images => PriceImages(message, price),
             UsageKind.Transcription => PriceTranscription(message, price),
             UsageKind.Speech => PriceSpeech(message, price),
             _ => PriceTokens(message, kind, price, costMap),
         };
+
+        // A response cache hit called no provider: it keeps the tokens it saved and costs nothing.
+        return message.Cached ? cost with { Prompt = 0m, CachedPrompt = 0m, Completion = 0m, CacheWrite = 0m, CacheRead = 0m } : cost;
     }
 
     /// <summary>The kind of a proxied path (<c>.../v1/chat/completions</c>, <c>.../embeddings</c>, ...).</summary>

@@ -47,6 +47,7 @@ internal sealed class UsageEventStep(IUsageEventPublisher publisher, TimeProvide
             UserId = body?.User,
             EndUserId = context.EndUser?.Id,
             Streamed = context.Streamed,
+            Cached = context.Cached,
             ClientDisconnected = context.ClientDisconnected,
             Usage = reported,
             CompletionText = reported is null ? usage.CompletionText : null,

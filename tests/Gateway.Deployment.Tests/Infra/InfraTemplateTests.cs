@@ -44,6 +44,7 @@ public sealed partial class InfraTemplateTests
         ["UsageServiceBus__clientId"] = "for a user-assigned identity; the apps use their system-assigned identity",
         ["UsageServiceBus__endpoint"] = "tests only",
         ["Pricing__Overrides"] = "optional: the built-in price table applies",
+        ["ConnectionStrings__RedisCache"] = "optional: response cache entries share the gateway's Redis unless a Redis of their own is given",
     };
 
     [Fact]

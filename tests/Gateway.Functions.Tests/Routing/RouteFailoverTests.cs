@@ -223,4 +223,24 @@ public sealed class RouteFailoverTests : IAsyncLifetime
         Assert.Equal("a b c", (string?)sent["messages"]![0]!["content"]);
         Assert.Equal("Bearer " + ProxyTestHost.UpstreamOpenAiKey, _rig.First.LastRequest.Header("Authorization"));
     }
+
+    [Fact]
+    public async Task RouteWithCacheConfig_SecondIdenticalRequestIsAHit_TheProviderSeesOne()
+    {
+        var (key, raw) = await _rig.AddKeyAsync();
+        var route = await _rig.AddRouteAsync(key.KeyId, null, RouteTestRig.OpenAiStep());
+        route.CacheConfig = new Gateway.Domain.Routing.RouteCacheConfig { Enabled = true, Ttl = "1h" };
+        await new Gateway.Domain.Config.ConfigCacheWriter(_rig.Host.Redis).UpsertAsync(route);
+        await _rig.Host.WaitUntilAsync(s => s.RoutesByPath.TryGetValue(route.Path, out var stored) && stored.CacheConfig is { Enabled: true });
+        using var client = _rig.Host.CreateClient(raw);
+
+        // The body has no temperature or seed: only the route's cacheConfig makes it cacheable.
+        using var first = await client.SendAsync(RouteTestRig.Chat(route));
+        using var second = await client.SendAsync(RouteTestRig.Chat(route));
+
+        Assert.Equal(HttpStatusCode.OK, second.StatusCode);
+        Assert.Equal("MISS", first.Headers.GetValues("x-bt-cached").Single());
+        Assert.Equal("HIT", second.Headers.GetValues("x-bt-cached").Single());
+        Assert.Single(_rig.First.Requests);
+    }
 }

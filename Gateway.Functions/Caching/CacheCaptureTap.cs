@@ -1,0 +1,42 @@
+using Gateway.Domain.Caching;
+using Gateway.Functions.Pipeline;
+
+namespace Gateway.Functions.Caching;
+
+/// <summary>
+/// Captures a cache miss's answer as it is delivered (after every transform, so it is exactly what
+/// the client got), bounded by <c>Cache__MaxEntryBytes</c>; <see cref="CacheStoreStep"/> stores it
+/// once the response completed.
+/// </summary>
+internal sealed class CacheCaptureTap(ResponseCapture capture, CacheScopeKeys scope, string slot, TimeSpan ttl) : IResponseTap
+{
+    public ResponseCapture Capture { get; } = capture;
+
+    public CacheScopeKeys Scope { get; } = scope;
+
+    public string Slot { get; } = slot;
+
+    public TimeSpan Ttl { get; } = ttl;
+
+    public int Status { get; private set; }
+
+    public bool IsEventStream { get; private set; }
+
+    public bool Completed { get; private set; }
+
+    public void Start(int status, string? contentType)
+    {
+        Status = status;
+        IsEventStream = contentType?.StartsWith("text/event-stream", StringComparison.OrdinalIgnoreCase) == true;
+    }
+
+    public void Delivered(ReadOnlySpan<byte> bytes)
+    {
+        if (Status == StatusCodes.Status200OK)
+        {
+            Capture.Append(bytes);
+        }
+    }
+
+    public void End(bool complete) => Completed = complete;
+}
