@@ -66,6 +66,7 @@ public sealed class RouteCacheSeamTests : IAsyncLifetime
         await SendAsync(body, "off");
         var second = await SendAsync(body, "off");
         await SendAsync(body, "off", mode: "always");
+        await CacheTestClient.UntilStoredAsync(_host, 1);
         var asked = await SendAsync(body, "off", mode: "always");
 
         Assert.Equal(("MISS", "HIT"), (second, asked));

@@ -236,6 +236,7 @@ public sealed class RouteFailoverTests : IAsyncLifetime
 
         // The body has no temperature or seed: only the route's cacheConfig makes it cacheable.
         using var first = await client.SendAsync(RouteTestRig.Chat(route));
+        await Gateway.Functions.Tests.Caching.CacheTestClient.UntilStoredAsync(_rig.Host, 1);
         using var second = await client.SendAsync(RouteTestRig.Chat(route));
 
         Assert.Equal(HttpStatusCode.OK, second.StatusCode);
