@@ -12,8 +12,8 @@ using Gateway.Domain.Hosting;
 using Gateway.Domain.Persistence;
 using Gateway.Domain.Redis;
 
-var builder = WebApplication.CreateSlimBuilder(args);
-builder.ConfigureGatewayHost("Admin", defaultPort: 8001);
+// Under the Functions host an isolated worker, otherwise local mode on :8001 (Gateway.Domain/Hosting).
+var builder = GatewayApp.CreateBuilder(args, "Admin", defaultPort: 8001);
 builder.Services.AddGatewayPersistence(builder.Configuration);
 builder.Services.AddGatewayRedis(builder.Configuration);
 builder.Services.AddGatewayConfigCacheWriter();
@@ -22,25 +22,28 @@ builder.AddManagementApi();
 builder.AddApiDocs();
 builder.AddDashboard();
 
-var app = builder.Build();
+using var app = builder.BuildGatewayApp(
+    static http => http.UseAdminAuth(),
+    static endpoints =>
+    {
+        endpoints.MapGatewayHealth();
+        endpoints.MapKeyManagement();
+        endpoints.MapProviderSettings();
+        endpoints.MapCustomProviders();
+        endpoints.MapFailoverRoutes();
+        endpoints.MapEndUsers();
+        endpoints.MapAnalytics();
+        endpoints.MapApiDocs();
+        endpoints.MapDashboard();
+    });
 
-// `handler migrate` applies the database migrations and exits: the run command and deployments use it.
+// `Gateway.Admin.Functions migrate` applies the database migrations and exits: the run command and deployments use it.
 if (args is ["migrate", ..])
 {
     await MigrationRunner.MigrateAsync(app.Services, CancellationToken.None);
     return;
 }
 
-app.UseAdminAuth();
-app.MapGatewayHealth();
-app.MapKeyManagement();
-app.MapProviderSettings();
-app.MapCustomProviders();
-app.MapFailoverRoutes();
-app.MapEndUsers();
-app.MapAnalytics();
-app.MapApiDocs();
-app.MapDashboard();
 app.Run();
 
 public partial class Program;

@@ -7,8 +7,8 @@ using Gateway.Functions.Pipeline;
 using Gateway.Functions.Providers;
 using Gateway.Functions.Usage;
 
-var builder = WebApplication.CreateSlimBuilder(args);
-builder.ConfigureGatewayHost("Proxy", defaultPort: 8002);
+// Under the Functions host an isolated worker, otherwise local mode on :8002 (Gateway.Domain/Hosting).
+var builder = GatewayApp.CreateBuilder(args, "Proxy", defaultPort: 8002);
 builder.Services.AddGatewayRedis(builder.Configuration);
 builder.Services.AddGatewayConfigSnapshot(builder.Configuration);
 builder.AddGatewayForwarding();
@@ -17,10 +17,11 @@ builder.AddUsagePublishing();
 builder.AddProxyPipeline();
 builder.AddProxyCors();
 
-var app = builder.Build();
-app.UseCors();
-app.MapGatewayHealth();
-app.MapProxy();
+using var app = builder.BuildGatewayApp(
+    static http => http.UseCors(),
+    static endpoints => endpoints
+        .MapGatewayHealth()
+        .MapProxy());
 app.Run();
 
 public partial class Program;

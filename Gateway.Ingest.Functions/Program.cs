@@ -5,18 +5,17 @@ using Gateway.Domain.Redis;
 using Gateway.Ingest.Functions.ConfigRefresh;
 using Gateway.Ingest.Functions.Usage;
 
-var builder = WebApplication.CreateSlimBuilder(args);
-builder.ConfigureGatewayHost("Ingest", defaultPort: 8003);
+// Under the Functions host an isolated worker, otherwise local mode on :8003 (Gateway.Domain/Hosting).
+var builder = GatewayApp.CreateBuilder(args, "Ingest", defaultPort: 8003);
 builder.Services.AddGatewayPersistence(builder.Configuration);
 builder.Services.AddGatewayRedis(builder.Configuration);
 builder.Services.AddGatewayConfigCacheWriter();
 builder.AddConfigRefresh();
 builder.AddUsageIngest();
 
-var app = builder.Build();
-app.MapGatewayHealth();
-app.MapConfigRefresh();
-app.MapUsageIngest();
+using var app = builder.BuildGatewayApp(
+    static _ => { },
+    static endpoints => endpoints.MapGatewayHealth());
 app.Run();
 
 public partial class Program;
