@@ -36,8 +36,28 @@ public sealed class ConfigCacheWriter(RedisConnection redis)
     /// </summary>
     public Task RemoveAsync(ConfigEntityKind kind, string id) => WriteRowAsync(kind, id, json: null);
 
+    /// <summary>The cache's version now (null when Redis has none): read before loading the data of a <see cref="TryRebuildAsync"/>.</summary>
+    public async Task<RedisValue> ReadVersionAsync()
+    {
+        var db = await redis.GetDatabaseAsync();
+        return await db.StringGetAsync(redis.Key(ConfigCacheLayout.VersionKey));
+    }
+
     /// <summary>Replaces the whole cache with <paramref name="data"/>, atomically for readers, as a new complete generation.</summary>
-    public async Task<long> RebuildAsync(ConfigData data)
+    public async Task<long> RebuildAsync(ConfigData data) => (await RebuildAsync(data, condition: null))!.Value;
+
+    /// <summary>
+    /// Like <see cref="RebuildAsync(ConfigData)"/>, but only when no write went through since
+    /// <paramref name="versionBefore"/> was read (an admin write after the data was loaded would be
+    /// overwritten by the older data); null when one did and nothing was replaced.
+    /// </summary>
+    public Task<long?> TryRebuildAsync(ConfigData data, RedisValue versionBefore)
+    {
+        var versionKey = redis.Key(ConfigCacheLayout.VersionKey);
+        return RebuildAsync(data, versionBefore.IsNull ? Condition.KeyNotExists(versionKey) : Condition.StringEqual(versionKey, versionBefore));
+    }
+
+    private async Task<long?> RebuildAsync(ConfigData data, Condition? condition)
     {
         ArgumentNullException.ThrowIfNull(data);
         var db = await redis.GetDatabaseAsync();
@@ -58,6 +78,11 @@ public sealed class ConfigCacheWriter(RedisConnection redis)
             // cache; a new generation tells proxies to take this copy whole, whatever its version.
             var generation = ConfigCacheStamp.NewRebuiltGeneration();
             var tx = db.CreateTransaction();
+            if (condition is not null)
+            {
+                tx.AddCondition(condition);
+            }
+
             foreach (var (live, temp, empty) in staged)
             {
                 _ = empty ? tx.KeyDeleteAsync(live) : tx.KeyRenameAsync(temp, live);
@@ -65,7 +90,11 @@ public sealed class ConfigCacheWriter(RedisConnection redis)
 
             _ = tx.StringSetAsync(redis.Key(ConfigCacheLayout.GenerationKey), generation);
             var version = tx.StringIncrementAsync(redis.Key(ConfigCacheLayout.VersionKey));
-            await tx.ExecuteAsync();
+            if (!await tx.ExecuteAsync())
+            {
+                return null;
+            }
+
             var newVersion = await version;
             await PublishAsync(new ConfigInvalidation(newVersion, Generation: generation));
             return newVersion;

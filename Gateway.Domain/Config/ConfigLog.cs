@@ -18,4 +18,10 @@ internal static partial class ConfigLog
 
     [LoggerMessage(1204, LogLevel.Warning, "Ignoring a malformed config invalidation message")]
     public static partial void MalformedInvalidation(ILogger logger);
+
+    [LoggerMessage(1205, LogLevel.Debug, "An admin write went through while the config cache was being rebuilt (attempt {Attempt}); loading again")]
+    public static partial void RebuildRaced(ILogger logger, int attempt);
+
+    [LoggerMessage(1206, LogLevel.Warning, "The config cache was rebuilt after {Attempts} attempts raced admin writes; a write of the last moments may be undone until the next rebuild")]
+    public static partial void RebuiltDespiteWrites(ILogger logger, int attempts);
 }

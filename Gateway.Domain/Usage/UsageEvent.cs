@@ -46,6 +46,12 @@ public sealed class UsageEvent
 
     public string? PolicyId { get; set; }
 
+    /// <summary>PII entity types found by the policy and how often, as a JSON object (never the values).</summary>
+    public string? PiiEntities { get; set; }
+
+    /// <summary>Answered from the response cache (cost 0).</summary>
+    public bool Cached { get; set; }
+
     public string? RouteId { get; set; }
 
     public string? CorrelationId { get; set; }

@@ -30,6 +30,8 @@ internal sealed class UsageEventEntityConfiguration : IEntityTypeConfiguration<U
         builder.Property(e => e.UserId).HasColumnName("user_id").HasMaxLength(256);
         builder.Property(e => e.Action).HasColumnName("action").HasMaxLength(16);
         builder.Property(e => e.PolicyId).HasColumnName("policy_id").HasMaxLength(64);
+        builder.Property(e => e.PiiEntities).HasColumnName("pii_entities").HasColumnType("jsonb");
+        builder.Property(e => e.Cached).HasColumnName("cached").HasDefaultValue(false);
         builder.Property(e => e.RouteId).HasColumnName("route_id").HasMaxLength(64);
         builder.Property(e => e.CorrelationId).HasColumnName("correlation_id").HasMaxLength(128);
         builder.Property(e => e.Metadata).HasColumnName("metadata").HasColumnType("jsonb");

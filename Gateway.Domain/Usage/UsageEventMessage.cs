@@ -55,7 +55,17 @@ public sealed class UsageEventMessage
 
     public string? CorrelationId { get; set; }
 
+    /// <summary><c>allowed</c>, <c>blocked</c>, <c>warned</c> or <c>redacted</c> when a PII policy applied.</summary>
     public string? Action { get; set; }
+
+    /// <summary>The PII policy that applied, if any.</summary>
+    public string? PolicyId { get; set; }
+
+    /// <summary>PII entity types found and how often (never the values), e.g. <c>{"EMAIL": 2}</c>.</summary>
+    public Dictionary<string, int>? PiiEntities { get; set; }
+
+    /// <summary>Answered from the response cache: costs nothing; the tokens are those the hit saved.</summary>
+    public bool Cached { get; set; }
 
     public bool Streamed { get; set; }
 

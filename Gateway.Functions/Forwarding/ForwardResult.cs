@@ -21,6 +21,15 @@ internal enum ForwardError
     RequestBodyRefused,
 
     ClientGone,
+
+    /// <summary>A non-streamed answer was larger than response transforms may buffer.</summary>
+    ResponseTooLarge,
+}
+
+/// <summary>A non-streamed body outgrew <see cref="RelayOptions.MaxTransformedBodyBytes"/> before anything was delivered.</summary>
+internal sealed class ResponseTooLargeException(int limit) : Exception($"the upstream answer is larger than {limit} bytes")
+{
+    public int Limit { get; } = limit;
 }
 
 /// <summary>The outcome of a send or a relay; <see cref="RequestBodyStatus"/> is Kestrel's status when it refused the body.</summary>

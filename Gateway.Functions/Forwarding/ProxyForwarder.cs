@@ -102,6 +102,7 @@ internal sealed class ProxyForwarder(UpstreamClient upstream)
         ArgumentNullException.ThrowIfNull(timeouts);
         var client = context.Response;
         client.StatusCode = (int)response.StatusCode;
+        relay.Status = client.StatusCode;
         CopyHeaders(response.Headers, client.Headers);
         CopyHeaders(response.Content.Headers, client.Headers);
         if (relay.KeepCopy)
@@ -109,6 +110,20 @@ internal sealed class ProxyForwarder(UpstreamClient upstream)
             relay.Copy = new MemoryStream();
         }
 
+        if (relay.Transforms.Count > 0)
+        {
+            // The body changes: its length is no longer the upstream's, and its type may not be either.
+            relay.Chain = new ResponseTransformChain(relay.Transforms);
+            client.Headers.ContentLength = null;
+            client.ContentType = relay.Chain.ContentType(response.Content.Headers.ContentType?.ToString());
+        }
+
+        foreach (var tap in relay.Taps)
+        {
+            tap.Start(client.StatusCode, client.ContentType);
+        }
+
+        var complete = false;
         try
         {
             timeouts.Arm(relay.IdleTimeout);
@@ -130,7 +145,14 @@ internal sealed class ProxyForwarder(UpstreamClient upstream)
                 await ResponseRelay.CopyAsync(body, client.Body, relay, timeouts, MaxLoggedBodyBytes);
             }
 
+            complete = true;
             return ForwardResult.Ok;
+        }
+        catch (ResponseTooLargeException ex)
+        {
+            // Nothing was delivered yet: drop the upstream's headers so the error is written cleanly.
+            client.Headers.Clear();
+            return new ForwardResult(ForwardError.ResponseTooLarge, ex);
         }
         catch (OperationCanceledException ex) when (clientAborted.IsCancellationRequested)
         {
@@ -143,6 +165,10 @@ internal sealed class ProxyForwarder(UpstreamClient upstream)
         catch (Exception ex) when (ex is IOException or HttpRequestException)
         {
             return clientAborted.IsCancellationRequested ? new ForwardResult(ForwardError.ClientGone, ex) : new ForwardResult(ForwardError.UpstreamDropped, ex);
+        }
+        finally
+        {
+            relay.EndTaps(complete);
         }
     }
 
@@ -178,4 +204,34 @@ internal sealed class RelayOptions
     public MemoryStream? Copy { get; set; }
 
     public long BytesDelivered { get; set; }
+
+    /// <summary>Rewrites of the answer (translation, PII), in order; usage is read before them.</summary>
+    public IReadOnlyList<Pipeline.IResponseTransform> Transforms { get; init; } = [];
+
+    /// <summary>Observers of the delivered bytes (after every transform).</summary>
+    public IReadOnlyList<Pipeline.IResponseTap> Taps { get; init; } = [];
+
+    /// <summary>Bound on a non-streamed body that transforms must see whole.</summary>
+    public int MaxTransformedBodyBytes { get; init; } = 64 << 20;
+
+    /// <summary>The upstream's status, for transforms of a whole body.</summary>
+    public int Status { get; set; }
+
+    internal ResponseTransformChain Chain { get; set; } = ResponseTransformChain.Empty;
+
+    internal void Tap(ReadOnlySpan<byte> delivered)
+    {
+        foreach (var tap in Taps)
+        {
+            tap.Delivered(delivered);
+        }
+    }
+
+    internal void EndTaps(bool complete)
+    {
+        foreach (var tap in Taps)
+        {
+            tap.End(complete);
+        }
+    }
 }

@@ -19,6 +19,12 @@ internal static class ResponseRelay
 
     public static async Task CopyAsync(Stream upstream, Stream client, RelayOptions relay, ForwardTimeouts timeouts, int copyLimit)
     {
+        if (!relay.Chain.IsEmpty)
+        {
+            await CopyTransformedAsync(upstream, client, relay, timeouts, copyLimit);
+            return;
+        }
+
         var buffer = ArrayPool<byte>.Shared.Rent(ChunkSize);
         try
         {
@@ -28,6 +34,7 @@ internal static class ResponseRelay
                 await client.WriteAsync(buffer.AsMemory(0, read), timeouts.Token);
                 relay.BytesDelivered += read;
                 relay.Usage?.ReadChunk(buffer.AsSpan(0, read));
+                relay.Tap(buffer.AsSpan(0, read));
                 KeepCopy(relay, buffer.AsSpan(0, read), copyLimit);
             }
 
@@ -37,6 +44,30 @@ internal static class ResponseRelay
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }
+    }
+
+    /// <summary>A non-streamed body that transforms rewrite: read whole (bounded), usage read from the upstream's bytes, then delivered rewritten.</summary>
+    private static async Task CopyTransformedAsync(Stream upstream, Stream client, RelayOptions relay, ForwardTimeouts timeouts, int copyLimit)
+    {
+        var received = new ArrayBufferWriter<byte>(ChunkSize);
+        int read;
+        while ((read = await ReadAsync(upstream, received.GetMemory(ChunkSize), relay, timeouts)) > 0)
+        {
+            relay.Usage?.ReadChunk(received.GetSpan()[..read]);
+            received.Advance(read);
+            if (received.WrittenCount > relay.MaxTransformedBodyBytes)
+            {
+                throw new ResponseTooLargeException(relay.MaxTransformedBodyBytes);
+            }
+        }
+
+        relay.Usage?.Complete();
+        var output = new ArrayBufferWriter<byte>(received.WrittenCount);
+        relay.Chain.Body(received.WrittenSpan, relay.Status, output);
+        await client.WriteAsync(output.WrittenMemory, timeouts.Token);
+        relay.BytesDelivered += output.WrittenCount;
+        relay.Tap(output.WrittenSpan);
+        KeepCopy(relay, output.WrittenSpan, copyLimit);
     }
 
     /// <summary>
@@ -85,7 +116,14 @@ internal static class ResponseRelay
                     if (end > start)
                     {
                         // A last event without its blank line: deliver it as it came.
-                        await DeliverAsync(client, buffer.AsMemory(start, end - start), relay, copyLimit, timeouts.Token);
+                        await DeliverEventAsync(client, buffer.AsMemory(start, end - start), relay, copyLimit, timeouts.Token);
+                    }
+
+                    if (!relay.Chain.IsEmpty)
+                    {
+                        var held = new ArrayBufferWriter<byte>();
+                        relay.Chain.Complete(held);
+                        await DeliverAsync(client, held.WrittenMemory, relay, copyLimit, timeouts.Token);
                     }
 
                     await client.Body.FlushAsync(timeouts.Token);
@@ -104,7 +142,7 @@ internal static class ResponseRelay
                         continue;
                     }
 
-                    await DeliverAsync(client, evt, relay, copyLimit, timeouts.Token);
+                    await DeliverEventAsync(client, evt, relay, copyLimit, timeouts.Token);
                     delivered = true;
                 }
 
@@ -131,10 +169,28 @@ internal static class ResponseRelay
         return upstream.ReadAsync(into, timeouts.Token);
     }
 
+    private static ValueTask DeliverEventAsync(HttpResponse client, ReadOnlyMemory<byte> sseEvent, RelayOptions relay, int copyLimit, CancellationToken cancellationToken)
+    {
+        if (relay.Chain.IsEmpty)
+        {
+            return DeliverAsync(client, sseEvent, relay, copyLimit, cancellationToken);
+        }
+
+        var output = new ArrayBufferWriter<byte>(sseEvent.Length);
+        relay.Chain.Event(sseEvent.Span, output);
+        return DeliverAsync(client, output.WrittenMemory, relay, copyLimit, cancellationToken);
+    }
+
     private static async ValueTask DeliverAsync(HttpResponse client, ReadOnlyMemory<byte> bytes, RelayOptions relay, int copyLimit, CancellationToken cancellationToken)
     {
+        if (bytes.IsEmpty)
+        {
+            return;
+        }
+
         await client.Body.WriteAsync(bytes, cancellationToken);
         relay.BytesDelivered += bytes.Length;
+        relay.Tap(bytes.Span);
         KeepCopy(relay, bytes.Span, copyLimit);
     }
 
@@ -147,7 +203,7 @@ internal static class ResponseRelay
     }
 
     // Length of the first complete event (up to and including its blank line), or 0.
-    private static int FindEventEnd(ReadOnlySpan<byte> data)
+    internal static int FindEventEnd(ReadOnlySpan<byte> data)
     {
         var offset = 0;
         while (true)

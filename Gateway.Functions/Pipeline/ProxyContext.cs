@@ -56,10 +56,22 @@ internal sealed class ProxyContext : IDisposable
     public LimitDecision Limits { get; set; } = LimitDecision.Allowed;
 
     // attempts and forward
-    public List<ProviderSetting> Attempts { get; } = [];
+    public List<UpstreamAttempt> Attempts { get; } = [];
 
-    /// <summary>The setting of the attempt that answered (or was last tried).</summary>
-    public ProviderSetting? Setting { get; set; }
+    /// <summary>The attempt that answered (or was last tried).</summary>
+    public UpstreamAttempt? Attempt { get; set; }
+
+    /// <summary>The provider that answered (or was last tried): the attempt's adapter, else the entry adapter.</summary>
+    public string UpstreamName => (Attempt?.Adapter ?? Adapter).Name;
+
+    /// <summary>The setting of <see cref="Attempt"/>.</summary>
+    public ProviderSetting? Setting => Attempt?.Setting;
+
+    /// <summary>Request-wide rewrites of the answer, applied in order after the attempt's translation.</summary>
+    public List<IResponseTransform> ResponseTransforms { get; } = [];
+
+    /// <summary>Observers of the delivered answer (after every transform).</summary>
+    public List<IResponseTap> ResponseTaps { get; } = [];
 
     public UsageRecorder Usage { get; } = new();
 

@@ -32,8 +32,8 @@ internal sealed class AzureOpenAiAdapter(IOptions<UpstreamOptions> upstreams) : 
 
     public override string? DefaultModel(ProxyContext context) => context.DeploymentId;
 
-    public override bool CanForceUsageChunk(ProxyContext context)
-        => IsCompletionPath(context.Path)
+    public override bool CanForceUsageChunk(ProxyContext context, UpstreamAttempt attempt)
+        => IsCompletionPath(attempt.Path)
             && string.CompareOrdinal(context.Http.Request.Query["api-version"].ToString(), FirstVersionWithStreamOptions) >= 0;
 
     protected override string? BaseUrl(ProviderSetting setting)
@@ -41,6 +41,6 @@ internal sealed class AzureOpenAiAdapter(IOptions<UpstreamOptions> upstreams) : 
             ? upstreams.Value.Azure.BaseUrl.Replace("{resourceName}", resource, StringComparison.Ordinal)
             : null;
 
-    protected override string UpstreamPath(ProxyContext context)
-        => string.Concat("openai/deployments/", Uri.EscapeDataString(context.DeploymentId ?? string.Empty), "/", context.Path);
+    protected override string UpstreamPath(UpstreamAttempt attempt)
+        => string.Concat("openai/deployments/", Uri.EscapeDataString(attempt.DeploymentId ?? string.Empty), "/", attempt.Path);
 }

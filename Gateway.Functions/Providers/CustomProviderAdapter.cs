@@ -36,10 +36,11 @@ internal sealed class CustomProviderAdapter : IProviderAdapter
 
     public bool IsKnownPath(string path) => _routes.ContainsKey(Normalize(path));
 
-    public Uri? MapUri(ProxyContext context, ProviderSetting setting)
+    public Uri? MapUri(ProxyContext context, UpstreamAttempt attempt)
     {
         ArgumentNullException.ThrowIfNull(context);
-        if (!_routes.TryGetValue(Normalize(context.Path), out var route) || !Uri.TryCreate(route.Config.TargetUrl + context.Http.Request.QueryString.Value, UriKind.Absolute, out var uri))
+        ArgumentNullException.ThrowIfNull(attempt);
+        if (!_routes.TryGetValue(Normalize(attempt.Path), out var route) || !Uri.TryCreate(route.Config.TargetUrl + context.Http.Request.QueryString.Value, UriKind.Absolute, out var uri))
         {
             return null;
         }
@@ -60,7 +61,7 @@ internal sealed class CustomProviderAdapter : IProviderAdapter
     public string? DefaultModel(ProxyContext context) => null;
 
     // A custom upstream's stream format is only known through its route config: never rewrite its body.
-    public bool CanForceUsageChunk(ProxyContext context) => false;
+    public bool CanForceUsageChunk(ProxyContext context, UpstreamAttempt attempt) => false;
 
     public IUsageReader? CreateUsageReader(string? mediaType, UsageRecorder usage)
         => JsonUsageReader.For(mediaType, usage);

@@ -13,10 +13,10 @@ internal sealed class DeepInfraAdapter(IOptions<UpstreamOptions> upstreams) : Pr
     RequestFields.OpenAI,
     ["v1/chat/completions", "v1/completions", "v1/embeddings"])
 {
-    public override bool CanForceUsageChunk(ProxyContext context) => IsCompletionPath(context.Path);
+    public override bool CanForceUsageChunk(ProxyContext context, UpstreamAttempt attempt) => IsCompletionPath(attempt.Path);
 
     protected override string? BaseUrl(ProviderSetting setting) => upstreams.Value.DeepInfra.BaseUrl;
 
-    protected override string UpstreamPath(ProxyContext context)
-        => context.Path.StartsWith("v1/", StringComparison.Ordinal) ? context.Path[3..] : context.Path;
+    protected override string UpstreamPath(UpstreamAttempt attempt)
+        => attempt.Path.StartsWith("v1/", StringComparison.Ordinal) ? attempt.Path[3..] : attempt.Path;
 }

@@ -1,5 +1,4 @@
 using System.Net.Http.Headers;
-using Gateway.Domain.Providers;
 using Gateway.Functions.Pipeline;
 
 namespace Gateway.Functions.Providers;
@@ -29,8 +28,8 @@ internal interface IProviderAdapter
     /// </summary>
     bool IsKnownPath(string path);
 
-    /// <summary>The upstream URL for <paramref name="setting"/>, or null when the setting lacks a parameter the provider needs.</summary>
-    Uri? MapUri(ProxyContext context, ProviderSetting setting);
+    /// <summary>The upstream URL for <paramref name="attempt"/>, or null when its setting lacks a parameter the provider needs.</summary>
+    Uri? MapUri(ProxyContext context, UpstreamAttempt attempt);
 
     /// <summary>Puts the provider credential where the provider expects it.</summary>
     void ApplyCredential(HttpRequestHeaders headers, IReadOnlyDictionary<string, string> secrets);
@@ -39,7 +38,7 @@ internal interface IProviderAdapter
     string? DefaultModel(ProxyContext context);
 
     /// <summary>Whether a streamed request may be asked for the final usage chunk (<c>stream_options.include_usage</c>).</summary>
-    bool CanForceUsageChunk(ProxyContext context);
+    bool CanForceUsageChunk(ProxyContext context, UpstreamAttempt attempt);
 
     /// <summary>A reader for usage in the response (JSON, or SSE event by event), or null when the media type carries none.</summary>
     IUsageReader? CreateUsageReader(string? mediaType, UsageRecorder usage);

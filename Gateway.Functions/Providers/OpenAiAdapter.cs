@@ -17,7 +17,7 @@ internal sealed class OpenAiAdapter(IOptions<UpstreamOptions> upstreams) : Provi
         "v1/fine_tuning", "v1/conversations",
     ])
 {
-    public override bool CanForceUsageChunk(ProxyContext context) => IsCompletionPath(context.Path);
+    public override bool CanForceUsageChunk(ProxyContext context, UpstreamAttempt attempt) => IsCompletionPath(attempt.Path);
 
     protected override string? BaseUrl(ProviderSetting setting) => upstreams.Value.OpenAI.BaseUrl;
 }

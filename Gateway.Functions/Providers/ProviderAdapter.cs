@@ -35,10 +35,11 @@ internal abstract class ProviderAdapter(string name, ApiStyle style, ProviderRou
         return false;
     }
 
-    public Uri? MapUri(ProxyContext context, ProviderSetting setting)
+    public Uri? MapUri(ProxyContext context, UpstreamAttempt attempt)
     {
         ArgumentNullException.ThrowIfNull(context);
-        ArgumentNullException.ThrowIfNull(setting);
+        ArgumentNullException.ThrowIfNull(attempt);
+        var setting = attempt.Setting;
         var baseUrl = setting.Parameters.TryGetValue(BaseUrlParameter, out var overridden) && !string.IsNullOrWhiteSpace(overridden)
             ? overridden
             : BaseUrl(setting);
@@ -48,7 +49,7 @@ internal abstract class ProviderAdapter(string name, ApiStyle style, ProviderRou
         }
 
         var query = context.Http.Request.QueryString.Value;
-        var url = string.Concat(baseUrl.AsSpan().TrimEnd('/'), "/", UpstreamPath(context), query);
+        var url = string.Concat(baseUrl.AsSpan().TrimEnd('/'), "/", UpstreamPath(attempt), query);
         return Uri.TryCreate(url, UriKind.Absolute, out var uri) ? uri : null;
     }
 
@@ -64,7 +65,7 @@ internal abstract class ProviderAdapter(string name, ApiStyle style, ProviderRou
 
     public virtual string? DefaultModel(ProxyContext context) => null;
 
-    public virtual bool CanForceUsageChunk(ProxyContext context) => false;
+    public virtual bool CanForceUsageChunk(ProxyContext context, UpstreamAttempt attempt) => false;
 
     public IUsageReader? CreateUsageReader(string? mediaType, UsageRecorder usage)
         => JsonUsageReader.For(mediaType, usage);
@@ -73,7 +74,7 @@ internal abstract class ProviderAdapter(string name, ApiStyle style, ProviderRou
     protected abstract string? BaseUrl(ProviderSetting setting);
 
     /// <summary>The path sent upstream, below the base URL.</summary>
-    protected virtual string UpstreamPath(ProxyContext context) => context.Path;
+    protected virtual string UpstreamPath(UpstreamAttempt attempt) => attempt.Path;
 
     /// <summary>Chat and text completions stream with OpenAI's optional final usage chunk.</summary>
     protected static bool IsCompletionPath(string path)

@@ -13,7 +13,7 @@ internal sealed class VllmAdapter() : ProviderAdapter(
 {
     private const string UrlParameter = "url";
 
-    public override bool CanForceUsageChunk(ProxyContext context) => IsCompletionPath(context.Path);
+    public override bool CanForceUsageChunk(ProxyContext context, UpstreamAttempt attempt) => IsCompletionPath(attempt.Path);
 
     protected override string? BaseUrl(ProviderSetting setting) => setting.Parameters.GetValueOrDefault(UrlParameter);
 }

@@ -29,24 +29,6 @@ namespace Gateway.Domain.Persistence.Migrations
                         .HasColumnType("character varying(64)")
                         .HasColumnName("key_id");
 
-                    b.Property<string>("AllowedPaths")
-                        .IsRequired()
-                        .HasColumnType("jsonb")
-                        .HasColumnName("allowed_paths");
-
-                    b.Property<decimal?>("CostLimitInUsd")
-                        .HasColumnType("numeric")
-                        .HasColumnName("cost_limit_in_usd");
-
-                    b.Property<decimal?>("CostLimitInUsdOverTime")
-                        .HasColumnType("numeric")
-                        .HasColumnName("cost_limit_in_usd_over_time");
-
-                    b.Property<string>("CostLimitInUsdUnit")
-                        .HasMaxLength(4)
-                        .HasColumnType("character varying(4)")
-                        .HasColumnName("cost_limit_in_usd_unit");
-
                     b.Property<long>("CreatedAt")
                         .HasColumnType("bigint")
                         .HasColumnName("created_at");
@@ -67,15 +49,6 @@ namespace Gateway.Domain.Persistence.Migrations
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)")
                         .HasColumnName("policy_id");
-
-                    b.Property<int?>("RateLimitOverTime")
-                        .HasColumnType("integer")
-                        .HasColumnName("rate_limit_over_time");
-
-                    b.Property<string>("RateLimitUnit")
-                        .HasMaxLength(4)
-                        .HasColumnType("character varying(4)")
-                        .HasColumnName("rate_limit_unit");
 
                     b.Property<bool>("Revoked")
                         .HasColumnType("boolean")
@@ -107,14 +80,46 @@ namespace Gateway.Domain.Persistence.Migrations
                         .HasColumnType("text[]")
                         .HasColumnName("tags");
 
-                    b.Property<string>("Ttl")
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)")
-                        .HasColumnName("ttl");
-
                     b.Property<long>("UpdatedAt")
                         .HasColumnType("bigint")
                         .HasColumnName("updated_at");
+
+                    b.ComplexProperty(typeof(Dictionary<string, object>), "Limits", "Gateway.Domain.Keys.ApiKey.Limits#SubjectLimits", b1 =>
+                        {
+                            b1.IsRequired();
+
+                            b1.Property<string>("AllowedPaths")
+                                .IsRequired()
+                                .HasColumnType("jsonb")
+                                .HasColumnName("allowed_paths");
+
+                            b1.Property<decimal?>("CostLimitInUsd")
+                                .HasColumnType("numeric")
+                                .HasColumnName("cost_limit_in_usd");
+
+                            b1.Property<decimal?>("CostLimitInUsdOverTime")
+                                .HasColumnType("numeric")
+                                .HasColumnName("cost_limit_in_usd_over_time");
+
+                            b1.Property<string>("CostLimitInUsdUnit")
+                                .HasMaxLength(4)
+                                .HasColumnType("character varying(4)")
+                                .HasColumnName("cost_limit_in_usd_unit");
+
+                            b1.Property<int?>("RateLimitOverTime")
+                                .HasColumnType("integer")
+                                .HasColumnName("rate_limit_over_time");
+
+                            b1.Property<string>("RateLimitUnit")
+                                .HasMaxLength(4)
+                                .HasColumnType("character varying(4)")
+                                .HasColumnName("rate_limit_unit");
+
+                            b1.Property<string>("Ttl")
+                                .HasMaxLength(64)
+                                .HasColumnType("character varying(64)")
+                                .HasColumnName("ttl");
+                        });
 
                     b.HasKey("KeyId");
 
@@ -328,6 +333,12 @@ namespace Gateway.Domain.Persistence.Migrations
                         .HasColumnType("numeric(20,10)")
                         .HasColumnName("cache_write_cost_in_usd");
 
+                    b.Property<bool>("Cached")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("boolean")
+                        .HasDefaultValue(false)
+                        .HasColumnName("cached");
+
                     b.Property<decimal>("CachedPromptCostInUsd")
                         .HasPrecision(20, 10)
                         .HasColumnType("numeric(20,10)")
@@ -397,6 +408,10 @@ namespace Gateway.Domain.Persistence.Migrations
                         .HasMaxLength(1024)
                         .HasColumnType("character varying(1024)")
                         .HasColumnName("path");
+
+                    b.Property<string>("PiiEntities")
+                        .HasColumnType("jsonb")
+                        .HasColumnName("pii_entities");
 
                     b.Property<string>("PolicyId")
                         .HasMaxLength(64)
@@ -484,24 +499,6 @@ namespace Gateway.Domain.Persistence.Migrations
                         .HasColumnType("text[]")
                         .HasColumnName("allowed_models");
 
-                    b.Property<string>("AllowedPaths")
-                        .IsRequired()
-                        .HasColumnType("jsonb")
-                        .HasColumnName("allowed_paths");
-
-                    b.Property<decimal?>("CostLimitInUsd")
-                        .HasColumnType("numeric")
-                        .HasColumnName("cost_limit_in_usd");
-
-                    b.Property<decimal?>("CostLimitInUsdOverTime")
-                        .HasColumnType("numeric")
-                        .HasColumnName("cost_limit_in_usd_over_time");
-
-                    b.Property<string>("CostLimitInUsdUnit")
-                        .HasMaxLength(4)
-                        .HasColumnType("character varying(4)")
-                        .HasColumnName("cost_limit_in_usd_unit");
-
                     b.Property<long>("CreatedAt")
                         .HasColumnType("bigint")
                         .HasColumnName("created_at");
@@ -517,15 +514,6 @@ namespace Gateway.Domain.Persistence.Migrations
                         .HasColumnType("character varying(256)")
                         .HasColumnName("name");
 
-                    b.Property<int?>("RateLimitOverTime")
-                        .HasColumnType("integer")
-                        .HasColumnName("rate_limit_over_time");
-
-                    b.Property<string>("RateLimitUnit")
-                        .HasMaxLength(4)
-                        .HasColumnType("character varying(4)")
-                        .HasColumnName("rate_limit_unit");
-
                     b.Property<bool>("Revoked")
                         .HasColumnType("boolean")
                         .HasColumnName("revoked");
@@ -539,11 +527,6 @@ namespace Gateway.Domain.Persistence.Migrations
                         .HasColumnType("text[]")
                         .HasColumnName("tags");
 
-                    b.Property<string>("Ttl")
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)")
-                        .HasColumnName("ttl");
-
                     b.Property<long>("UpdatedAt")
                         .HasColumnType("bigint")
                         .HasColumnName("updated_at");
@@ -553,6 +536,43 @@ namespace Gateway.Domain.Persistence.Migrations
                         .HasMaxLength(256)
                         .HasColumnType("character varying(256)")
                         .HasColumnName("user_id");
+
+                    b.ComplexProperty(typeof(Dictionary<string, object>), "Limits", "Gateway.Domain.Users.User.Limits#SubjectLimits", b1 =>
+                        {
+                            b1.IsRequired();
+
+                            b1.Property<string>("AllowedPaths")
+                                .IsRequired()
+                                .HasColumnType("jsonb")
+                                .HasColumnName("allowed_paths");
+
+                            b1.Property<decimal?>("CostLimitInUsd")
+                                .HasColumnType("numeric")
+                                .HasColumnName("cost_limit_in_usd");
+
+                            b1.Property<decimal?>("CostLimitInUsdOverTime")
+                                .HasColumnType("numeric")
+                                .HasColumnName("cost_limit_in_usd_over_time");
+
+                            b1.Property<string>("CostLimitInUsdUnit")
+                                .HasMaxLength(4)
+                                .HasColumnType("character varying(4)")
+                                .HasColumnName("cost_limit_in_usd_unit");
+
+                            b1.Property<int?>("RateLimitOverTime")
+                                .HasColumnType("integer")
+                                .HasColumnName("rate_limit_over_time");
+
+                            b1.Property<string>("RateLimitUnit")
+                                .HasMaxLength(4)
+                                .HasColumnType("character varying(4)")
+                                .HasColumnName("rate_limit_unit");
+
+                            b1.Property<string>("Ttl")
+                                .HasMaxLength(64)
+                                .HasColumnType("character varying(64)")
+                                .HasColumnName("ttl");
+                        });
 
                     b.HasKey("Id");
 

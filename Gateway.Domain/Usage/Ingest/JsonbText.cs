@@ -33,6 +33,12 @@ internal static class JsonbText
     public static string AsJsonArray(List<string>? values)
         => JsonSerializer.Serialize((values ?? []).Select(v => TextValue.Clean(v ?? string.Empty)).ToList(), UsageJsonContext.Queue.ListString);
 
+    /// <summary>PII entity counts as a JSON object of clean names, or null when there are none.</summary>
+    public static string? AsJsonObject(Dictionary<string, int>? counts)
+        => counts is not { Count: > 0 }
+            ? null
+            : JsonSerializer.Serialize(counts.ToDictionary(p => TextValue.Clean(p.Key), p => p.Value, StringComparer.Ordinal), UsageJsonContext.Queue.DictionaryStringInt32);
+
     private static bool IsStorableJson(string json)
     {
         try

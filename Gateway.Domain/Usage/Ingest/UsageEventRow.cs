@@ -69,18 +69,22 @@ internal sealed record UsageEventRow(PricedEvent Event, long CreatedAt, string K
         p.Add(Column(rows, r => r.Event.Cost.Estimated, NpgsqlDbType.Boolean));
         p.Add(Column(rows, r => r.Event.Cost.UnknownModel, NpgsqlDbType.Boolean));
         p.Add(Column(rows, r => r.ChargedUserId, NpgsqlDbType.Varchar));
+        p.Add(Column(rows, r => TextValue.Clip(r.Event.Message.PolicyId, 64), NpgsqlDbType.Varchar));
+        p.Add(Column(rows, r => JsonbText.AsJsonObject(r.Event.Message.PiiEntities), NpgsqlDbType.Jsonb));
+        p.Add(Column(rows, r => r.Event.Message.Cached, NpgsqlDbType.Boolean));
     }
 
     /// <summary>The rows of <see cref="AddColumns"/>, unnested, as <c>events</c> columns (tags from a JSON array to text[]; not applied yet).</summary>
     public const string UnnestSql = """
         SELECT c1, c2, ARRAY(SELECT jsonb_array_elements_text(c3)), c4, c5, c6, c7, c8, c9, c10, c11, c12, c13, c14, c15, c16,
-            c17, c18, c19, c20, c21, c22, c23, c24, c25, c26, c27, c28, c29, false
+            c17, c18, c19, c20, c21, c22, c23, c24, c25, c26, c27, c28, c29, false, c30, c31, c32
         FROM unnest($1::varchar[], $2::bigint[], $3::jsonb[], $4::varchar[], $5::numeric[], $6::varchar[], $7::varchar[],
             $8::int[], $9::int[], $10::int[], $11::int[], $12::varchar[], $13::varchar[], $14::varchar[], $15::jsonb[],
             $16::jsonb[], $17::varchar[], $18::varchar[], $19::varchar[], $20::varchar[], $21::jsonb[], $22::numeric[],
-            $23::numeric[], $24::numeric[], $25::numeric[], $26::numeric[], $27::boolean[], $28::boolean[], $29::varchar[])
+            $23::numeric[], $24::numeric[], $25::numeric[], $26::numeric[], $27::boolean[], $28::boolean[], $29::varchar[],
+            $30::varchar[], $31::jsonb[], $32::boolean[])
             AS u(c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11, c12, c13, c14, c15, c16, c17, c18, c19, c20, c21, c22, c23,
-                c24, c25, c26, c27, c28, c29)
+                c24, c25, c26, c27, c28, c29, c30, c31, c32)
         """;
 
     private static NpgsqlParameter Column<T>(IReadOnlyList<UsageEventRow> rows, Func<UsageEventRow, T> value, NpgsqlDbType type)

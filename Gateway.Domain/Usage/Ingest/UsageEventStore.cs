@@ -20,7 +20,7 @@ public sealed partial class UsageEventStore(NpgsqlDataSource dataSource, ILogger
         prompt_token_count, completion_token_count, latency_in_ms, path, method, custom_id, request, response,
         user_id, action, route_id, correlation_id, metadata, prompt_cost_in_usd, cached_prompt_cost_in_usd,
         completion_cost_in_usd, cache_write_cost_in_usd, cache_read_cost_in_usd, usage_estimated, unknown_model,
-        charged_user_id, spend_applied
+        charged_user_id, spend_applied, policy_id, pii_entities, cached
         """;
 
     private const string InsertSql = "INSERT INTO events (" + Columns + ") " + UsageEventRow.UnnestSql + " ON CONFLICT (event_id) DO NOTHING RETURNING event_id";

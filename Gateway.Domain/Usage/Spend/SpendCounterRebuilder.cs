@@ -14,15 +14,35 @@ namespace Gateway.Domain.Usage.Spend;
 /// refresh interval.
 /// </summary>
 /// <remarks>
-/// The totals hold applied events only. An unapplied event's charge is not in Redis yet, and will be
-/// added by its redelivery (its marker is gone after a flush, so the script charges it); counting it
-/// here too would charge it twice. An event charged in Redis but not yet marked applied (a consumer
-/// that died between steps 2 and 3) is missing from one rebuild until its redelivery marks it. An
-/// increment that lands between this class's read and its write is overwritten and restored by the
-/// next run. Both are under-counts bounded by one refresh interval; spend is never counted twice.
+/// A counter is only ever raised, never lowered: Redis is charged (step 2) before the totals are
+/// (step 3), so a live counter is never below the totals, and one below them has lost data (a flush
+/// or an eviction). Raising only (one script: <c>SET</c> when greater) means an increment that lands
+/// between this class's read and its write is never overwritten. The totals hold applied events only:
+/// an unapplied event's charge is added by its redelivery (its marker is gone after a flush, so the
+/// script charges it); counting it here too would charge it twice. After a flush, the events applied
+/// between the flush and the rebuild's read are missing until the next run: an under-count bounded by
+/// one refresh interval, and only after data loss. Spend is never counted twice.
 /// </remarks>
 public sealed partial class SpendCounterRebuilder(GatewayDbContext db, SpendLedger ledger, RedisConnection redis, TimeProvider time, ILogger<SpendCounterRebuilder> logger)
 {
+    // KEYS: counters; ARGV: per counter its rebuilt nano-dollars and its time to live in ms (0: none).
+    // Sets a counter only when the rebuilt value is greater, and gives a window counter its expiry if it has none.
+    private const string RaiseScript = """
+        for i = 1, #KEYS do
+          local value = tonumber(ARGV[2 * i - 1])
+          local ttl = tonumber(ARGV[2 * i])
+          local current = tonumber(redis.call('GET', KEYS[i]) or '0') or 0
+          if value > current then
+            if ttl > 0 then redis.call('SET', KEYS[i], value, 'PX', ttl) else redis.call('SET', KEYS[i], value) end
+          elseif ttl > 0 and redis.call('PTTL', KEYS[i]) == -1 then
+            redis.call('PEXPIRE', KEYS[i], ttl)
+          end
+        end
+        return #KEYS
+        """;
+
+    private const int CountersPerScript = 500;
+
     /// <summary>Returns how many counters it wrote.</summary>
     public async Task<int> RebuildAsync(CancellationToken cancellationToken)
     {
@@ -39,10 +59,19 @@ public sealed partial class SpendCounterRebuilder(GatewayDbContext db, SpendLedg
         await CollectAsync(SpendCounterKeys.Owner.User, userIds, now, writes, cancellationToken);
 
         var redisDb = await redis.GetDatabaseAsync();
-        var batch = redisDb.CreateBatch();
-        var pending = writes.Select(w => batch.StringSetAsync(redis.Key(w.Counter), w.NanoUsd, w.ExpiresIn, StackExchange.Redis.When.Always)).ToList();
-        batch.Execute();
-        await Task.WhenAll(pending).WaitAsync(cancellationToken);
+        foreach (var chunk in writes.Chunk(CountersPerScript))
+        {
+            var keys = Array.ConvertAll(chunk, w => redis.Key(w.Counter));
+            var args = new StackExchange.Redis.RedisValue[chunk.Length * 2];
+            for (var i = 0; i < chunk.Length; i++)
+            {
+                args[2 * i] = chunk[i].NanoUsd;
+                args[(2 * i) + 1] = chunk[i].ExpiresIn is { } expires ? Math.Max(1, (long)expires.TotalMilliseconds) : 0;
+            }
+
+            await redisDb.ScriptEvaluateAsync(RaiseScript, keys, args).WaitAsync(cancellationToken);
+        }
+
         var pruned = await ledger.PruneAsync(now, cancellationToken);
         LogRebuilt(logger, keyIds.Count, userIds.Count, writes.Count, pruned);
         return writes.Count;

@@ -16,14 +16,14 @@ internal sealed class AttemptsStep : IProxyStep
         var settings = context.Settings;
         if (!context.Key!.RotationEnabled || settings.Count == 1)
         {
-            context.Attempts.Add(settings[0]);
+            context.Attempts.Add(UpstreamAttempt.Direct(context, settings[0]));
             return StepResult.ContinueTask;
         }
 
         var start = (int)((uint)_rotation.AddOrUpdate(context.Key.KeyId, 0, static (_, previous) => previous + 1) % (uint)settings.Count);
         for (var i = 0; i < settings.Count; i++)
         {
-            context.Attempts.Add(settings[(start + i) % settings.Count]);
+            context.Attempts.Add(UpstreamAttempt.Direct(context, settings[(start + i) % settings.Count]));
         }
 
         return StepResult.ContinueTask;

@@ -19,13 +19,7 @@ internal sealed partial class ForwardStep(
     public async ValueTask<StepResult> RunAsync(ProxyContext context)
     {
         var http = context.Http;
-        var adapter = context.Adapter;
         var body = context.Body;
-        if (body is { Stream: true } && adapter.CanForceUsageChunk(context))
-        {
-            body.RequestUsageChunk();
-        }
-
         using var timeouts = new ForwardTimeouts(time, context.Aborted);
         var replayable = body is not null || !ReadBodyStep.HasBody(http.Request);
         HttpResponseMessage? response = null;
@@ -33,18 +27,25 @@ internal sealed partial class ForwardStep(
         {
             for (var attempt = 0; attempt < context.Attempts.Count; attempt++)
             {
-                var setting = context.Attempts[attempt];
-                context.Setting = setting;
-                var uri = adapter.MapUri(context, setting);
+                var upstream = context.Attempts[attempt];
+                var setting = upstream.Setting;
+                var adapter = upstream.Adapter;
+                context.Attempt = upstream;
+                var uri = adapter.MapUri(context, upstream);
                 if (uri is null)
                 {
                     return StepResult.End(new ProxyOutcome(500, ProxyErrorKind.Internal, $"provider setting {setting.Id} is missing a required parameter"));
                 }
 
-                using var message = ProxyForwarder.CreateRequest(http, uri, body?.Bytes);
+                if (upstream.Body is null && body is { Stream: true } && adapter.CanForceUsageChunk(context, upstream))
+                {
+                    body.RequestUsageChunk();
+                }
+
+                using var message = ProxyForwarder.CreateRequest(http, uri, upstream.Body ?? body?.Bytes);
                 adapter.ApplyCredential(message.Headers, secrets.Get(setting));
                 response?.Dispose();
-                (response, var sent) = await forwarder.SendAsync(message, timeouts, context.HeadersTimeout, context.Aborted);
+                (response, var sent) = await forwarder.SendAsync(message, timeouts, upstream.HeadersTimeout ?? context.HeadersTimeout, context.Aborted);
                 if (sent.Error != ForwardError.None)
                 {
                     return StepResult.End(SendFailed(context, sent));
@@ -72,12 +73,15 @@ internal sealed partial class ForwardStep(
         var http = context.Http;
         var mediaType = response.Content.Headers.ContentType?.MediaType;
         var isEventStream = mediaType == "text/event-stream";
+        var upstream = context.Attempt!;
         var relay = new RelayOptions
         {
             Style = context.Adapter.ErrorStyle,
             IsEventStream = isEventStream,
             HideUsageChunk = isEventStream && context.Body is { Stream: true, ClientAskedForUsage: false, UsageChunkRequested: true },
-            Usage = context.Adapter.CreateUsageReader(mediaType, context.Usage),
+            Usage = upstream.Adapter.CreateUsageReader(mediaType, context.Usage),
+            Transforms = ResponseTransforms(context, upstream),
+            Taps = context.ResponseTaps,
             IdleTimeout = options.Value.IdleTimeout,
             KeepCopy = context.Key!.ShouldLogResponse,
         };
@@ -93,24 +97,36 @@ internal sealed partial class ForwardStep(
                 return StepResult.End(ProxyOutcome.ClientGone);
             case ForwardError.IdleTimeout when isEventStream:
                 // A stalled stream ends with an error event the provider's SDK raises, not a silent cut.
-                LogIdleTimeout(logger, context.Adapter.Name, options.Value.IdleTimeout);
+                LogIdleTimeout(logger, context.UpstreamName, options.Value.IdleTimeout);
                 context.Status = StatusCodes.Status504GatewayTimeout;
                 await WriteStreamErrorAsync(http, ProxyErrorWriter.SseEvent(relay.Style, new ProxyOutcome(504, ProxyErrorKind.UpstreamTimeout,
-                    $"upstream {context.Adapter.Name} sent nothing for {options.Value.IdleTimeout.TotalSeconds:0.###} s")));
+                    $"upstream {context.UpstreamName} sent nothing for {options.Value.IdleTimeout.TotalSeconds:0.###} s")));
                 return StepResult.Continue;
+            case ForwardError.ResponseTooLarge:
+                return StepResult.End(new ProxyOutcome(502, ProxyErrorKind.UpstreamUnreachable, $"upstream {context.UpstreamName} answered with a body too large to rewrite"));
             case ForwardError.IdleTimeout:
-                LogIdleTimeout(logger, context.Adapter.Name, options.Value.IdleTimeout);
+                LogIdleTimeout(logger, context.UpstreamName, options.Value.IdleTimeout);
                 return StepResult.End(new ProxyOutcome(504, ProxyErrorKind.UpstreamTimeout, "upstream stalled"));
             default:
                 // The upstream dropped mid-body: the response has started, so the client's connection is cut too.
-                LogUpstreamDropped(logger, context.Adapter.Name, result.Exception);
-                return StepResult.End(new ProxyOutcome(502, ProxyErrorKind.UpstreamUnreachable, $"upstream {context.Adapter.Name} closed the connection"));
+                LogUpstreamDropped(logger, context.UpstreamName, result.Exception);
+                return StepResult.End(new ProxyOutcome(502, ProxyErrorKind.UpstreamUnreachable, $"upstream {context.UpstreamName} closed the connection"));
         }
+    }
+
+    private static List<IResponseTransform> ResponseTransforms(ProxyContext context, UpstreamAttempt upstream)
+    {
+        if (upstream.Translation is not { } translation)
+        {
+            return context.ResponseTransforms;
+        }
+
+        return [translation, .. context.ResponseTransforms];
     }
 
     private ProxyOutcome SendFailed(ProxyContext context, ForwardResult sent)
     {
-        var name = context.Adapter.Name;
+        var name = context.UpstreamName;
         switch (sent.Error)
         {
             case ForwardError.ClientGone:

@@ -34,19 +34,19 @@ public sealed class ProviderAdapterTests
         var context = Context(adapter, path, deployment, query);
         var setting = Setting(provider, new() { ["resourceName"] = "res1", ["url"] = "http://vllm.local:8000/" });
 
-        Assert.Equal(expected, adapter.MapUri(context, setting)!.AbsoluteUri);
+        Assert.Equal(expected, adapter.MapUri(context, UpstreamAttempt.Direct(context, setting))!.AbsoluteUri);
     }
 
     [Fact]
     public void MapUri_SettingBaseUrlOverrides_AndMissingParameterGivesNull()
     {
         var openAi = Adapter("openai");
-        Assert.Equal("http://127.0.0.1:9/v1/models", openAi.MapUri(Context(openAi, "v1/models"), Setting("openai", new() { ["baseUrl"] = "http://127.0.0.1:9" }))!.ToString());
+        Assert.Equal("http://127.0.0.1:9/v1/models", Map(openAi, Context(openAi, "v1/models"), Setting("openai", new() { ["baseUrl"] = "http://127.0.0.1:9" }))!.ToString());
 
         var azure = Adapter("azure");
-        Assert.Null(azure.MapUri(Context(azure, "chat/completions", "d"), Setting("azure", [])));
+        Assert.Null(Map(azure, Context(azure, "chat/completions", "d"), Setting("azure", [])));
         var vllm = Adapter("vllm");
-        Assert.Null(vllm.MapUri(Context(vllm, "v1/completions"), Setting("vllm", [])));
+        Assert.Null(Map(vllm, Context(vllm, "v1/completions"), Setting("vllm", [])));
     }
 
     [Theory]
@@ -96,7 +96,8 @@ public sealed class ProviderAdapterTests
     public void CanForceUsageChunk(string provider, string path, string query, bool expected)
     {
         var adapter = Adapter(provider);
-        Assert.Equal(expected, adapter.CanForceUsageChunk(Context(adapter, path, "d", query)));
+        var context = Context(adapter, path, "d", query);
+        Assert.Equal(expected, adapter.CanForceUsageChunk(context, UpstreamAttempt.Direct(context, Setting(provider, []))));
     }
 
     [Fact]
@@ -193,11 +194,11 @@ public sealed class ProviderAdapterTests
         Assert.Null(adapter.Route);
         Assert.True(adapter.IsKnownPath("chat"));
         Assert.False(adapter.IsKnownPath("other"));
-        Assert.Equal("https://acme.example/v2/generate?x=1", adapter.MapUri(context, Setting("acme", []))!.ToString());
+        Assert.Equal("https://acme.example/v2/generate?x=1", Map(adapter, context, Setting("acme", []))!.ToString());
         Assert.Equal("Bearer custom-secret", message.Headers.Authorization!.ToString());
         Assert.Equal("params.model", adapter.RequestFieldsFor("/chat/").Model);
         Assert.Equal("params.stream", adapter.RequestFieldsFor("chat").Stream);
-        Assert.False(adapter.CanForceUsageChunk(context));
+        Assert.False(adapter.CanForceUsageChunk(context, UpstreamAttempt.Direct(context, Setting("acme", []))));
         Assert.Equal(ApiStyle.OpenAI, adapter.ErrorStyle);
     }
 
@@ -217,6 +218,9 @@ public sealed class ProviderAdapterTests
         http.Request.QueryString = new QueryString(query.Length == 0 ? null : query);
         return new ProxyContext { Http = http, Adapter = adapter, Path = path, DeploymentId = deployment };
     }
+
+    private static Uri? Map(IProviderAdapter adapter, ProxyContext context, ProviderSetting setting)
+        => adapter.MapUri(context, UpstreamAttempt.Direct(context, setting));
 
     private static ProviderSetting Setting(string provider, Dictionary<string, string> parameters)
         => new() { Id = "s1", Provider = provider, Parameters = parameters };

@@ -88,6 +88,32 @@ public sealed class SpendRebuildTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Refresh_NeverLowersACounter_SoAnIncrementRacingTheRebuildIsKept()
+    {
+        var (key, _) = TestData.NewKey("raced");
+        key.Limits.CostLimitInUsd = 100;
+        await using (var db = _host.Database.CreateDbContext())
+        {
+            db.Keys.Add(key);
+            await db.SaveChangesAsync();
+        }
+
+        var ingestor = _app.Services.GetRequiredService<UsageIngestor>();
+        await ingestor.IngestAsync(IngestHost.ChatEvent(key.KeyId), CancellationToken.None);
+
+        // Redis is charged before the running totals: an increment that lands after the rebuild read
+        // the totals shows up as a counter above them, and must survive the rebuild's write.
+        var total = _host.Redis.Key(SpendCounterKeys.Total(SpendCounterKeys.Owner.Key, key.KeyId));
+        var redis = await _host.Redis.GetDatabaseAsync();
+        await redis.StringIncrementAsync(total, 7);
+
+        using var response = await _client.PostAsJsonAsync("/config-refresh", JsonNode.Parse("""{"Data":{"timer":{}},"Metadata":{}}"""));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(IngestHost.ChatEventNanoDollars + 7, await _host.KeyTotalAsync(key.KeyId));
+    }
+
+    [Fact]
     public async Task Refresh_KeyPastItsTtl_IsRevokedAsExpiredInPostgresAndTheConfigCache()
     {
         var (expired, _) = TestData.NewKey("expired");

@@ -37,7 +37,9 @@ public sealed class UsageIngestorTests : IAsyncLifetime
         message.Metadata = """{"team":"search","n":1}""";
         message.CorrelationId = "corr-1";
         message.RouteId = "route-1";
-        message.Action = "allowed";
+        message.Action = "redacted";
+        message.PolicyId = "policy-1";
+        message.PiiEntities = new() { ["EMAIL"] = 2, ["CREDIT_CARD"] = 1 };
 
         var result = Assert.Single((await Ingestor.IngestAsync(UsageMessageCodec.Serialize(message), CancellationToken.None)).Events);
 
@@ -56,7 +58,12 @@ public sealed class UsageIngestorTests : IAsyncLifetime
         Assert.Equal("POST", row["method"]);
         Assert.Equal("custom-1", row["custom_id"]);
         Assert.Equal("end-user-1", row["user_id"]);
-        Assert.Equal("allowed", row["action"]);
+        Assert.Equal("redacted", row["action"]);
+        Assert.Equal("policy-1", row["policy_id"]);
+        var pii = JsonDocument.Parse((string)row["pii_entities"]!).RootElement;
+        Assert.Equal(2, pii.GetProperty("EMAIL").GetInt32());
+        Assert.Equal(1, pii.GetProperty("CREDIT_CARD").GetInt32());
+        Assert.Equal(false, row["cached"]);
         Assert.Equal("route-1", row["route_id"]);
         Assert.Equal("corr-1", row["correlation_id"]);
         Assert.Equal("search", JsonDocument.Parse((string)row["metadata"]!).RootElement.GetProperty("team").GetString());
