@@ -27,7 +27,9 @@ public static class GatewayApp
         {
             var functions = FunctionsApplication.CreateBuilder(args);
             functions.ConfigureFunctionsWebApplication();
-            return functions.ConfigureGatewayHost(app, defaultPort, underFunctionsHost: true);
+            functions.ConfigureGatewayHost(app, defaultPort, underFunctionsHost: true);
+            functions.AddWorkerTelemetry();
+            return functions;
         }
 
         return WebApplication.CreateSlimBuilder(args).ConfigureGatewayHost(app, defaultPort, underFunctionsHost: false);

@@ -17,9 +17,10 @@ namespace Gateway.Ingest.Functions.Usage;
 /// queue by <see cref="UsagePoisonStore"/>): completed.</item>
 /// <item>Unreadable as a whole: dead-lettered at once with the reason (<see cref="UnreadableReason"/>
 /// and the decoder's error as description); retrying would never fix it. Logged and counted.</item>
-/// <item>PostgreSQL, Redis or Storage failing: abandoned after a short backoff, so the broker
-/// redelivers it (to any instance); MaxDeliveryCount (infra: 10) bounds the attempts, then the broker
-/// dead-letters it. Redelivery is idempotent.</item>
+/// <item>PostgreSQL, Redis or Storage failing: retried in process with backoff while the processor
+/// renews the lock, for up to <see cref="TransientRetryBudget"/> (an outage then burns no delivery);
+/// then abandoned, so the broker redelivers it (to any instance); MaxDeliveryCount (infra: 10) bounds
+/// the deliveries, then the broker dead-letters it. Redelivery is idempotent.</item>
 /// <item>Stopping mid-message: abandoned, for another instance to take at once. Dying: the lock
 /// expires and the broker redelivers.</item>
 /// <item>The queue unreachable: the processor retries by itself; errors are logged once per outage
@@ -73,48 +74,70 @@ internal sealed partial class ServiceBusUsageProcessor(
         }
     }
 
+    /// <summary>
+    /// How long a transient failure is retried in process (the processor renews the lock meanwhile)
+    /// before the message is abandoned: a PostgreSQL or Redis outage shorter than this burns no
+    /// delivery, so it cannot dead-letter good messages.
+    /// </summary>
+    internal TimeSpan TransientRetryBudget { get; set; } = TimeSpan.FromMinutes(5);
+
     /// <summary>One message: ingest, then complete, dead-letter or abandon it (see the remarks).</summary>
     internal async Task HandleAsync(ProcessMessageEventArgs args)
     {
         var message = args.Message;
-        UsageBatchResult result;
-        try
+        var started = time.GetTimestamp();
+        for (var attempt = 1; ; attempt++)
         {
-            result = await ingestor.IngestAsync(message.Body.ToMemory(), args.CancellationToken, message.MessageId);
-        }
-        catch (OperationCanceledException) when (args.CancellationToken.IsCancellationRequested)
-        {
-            await SettleAsync(message, static (a, m) => a.AbandonMessageAsync(m, cancellationToken: CancellationToken.None), args);
-            return;
-        }
-#pragma warning disable CA1031 // Whatever failed (PostgreSQL, Redis, Storage), the message is retried.
-        catch (Exception ex)
-#pragma warning restore CA1031
-        {
-            var delay = ConsumerOutage.Backoff(message.DeliveryCount);
-            LogTransient(logger, message.MessageId, message.DeliveryCount, delay, ex);
+            UsageBatchResult result;
             try
             {
-                await Task.Delay(delay, time, args.CancellationToken);
+                result = await ingestor.IngestAsync(message.Body.ToMemory(), args.CancellationToken, message.MessageId);
             }
-            catch (OperationCanceledException)
+            catch (OperationCanceledException) when (args.CancellationToken.IsCancellationRequested)
             {
-                // Stopping: abandon at once.
+                await SettleAsync(message, static (a, m) => a.AbandonMessageAsync(m, cancellationToken: CancellationToken.None), args);
+                return;
+            }
+#pragma warning disable CA1031 // Whatever failed (PostgreSQL, Redis, Storage), the message is retried.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                var delay = ConsumerOutage.Backoff(attempt);
+                if (time.GetElapsedTime(started) + delay > TransientRetryBudget || !await DelayAsync(delay, args.CancellationToken))
+                {
+                    LogAbandoned(logger, message.MessageId, message.DeliveryCount, attempt, ex);
+                    await SettleAsync(message, static (a, m) => a.AbandonMessageAsync(m, cancellationToken: CancellationToken.None), args);
+                    return;
+                }
+
+                LogTransient(logger, message.MessageId, attempt, delay, ex);
+                continue;
             }
 
-            await SettleAsync(message, static (a, m) => a.AbandonMessageAsync(m, cancellationToken: CancellationToken.None), args);
+            if (result.IsDone)
+            {
+                await SettleAsync(message, static (a, m) => a.CompleteMessageAsync(m, CancellationToken.None), args);
+                return;
+            }
+
+            metrics.Poisoned("message");
+            LogUnreadable(logger, message.MessageId, message.DeliveryCount, result.Error!);
+            await SettleAsync(message, (a, m) => a.DeadLetterMessageAsync(m, UnreadableReason, Truncate(result.Error!), CancellationToken.None), args);
             return;
         }
+    }
 
-        if (result.IsDone)
+    private async Task<bool> DelayAsync(TimeSpan delay, CancellationToken cancellationToken)
+    {
+        try
         {
-            await SettleAsync(message, static (a, m) => a.CompleteMessageAsync(m, CancellationToken.None), args);
-            return;
+            await Task.Delay(delay, time, cancellationToken);
+            return true;
         }
-
-        metrics.Poisoned("message");
-        LogUnreadable(logger, message.MessageId, message.DeliveryCount, result.Error!);
-        await SettleAsync(message, (a, m) => a.DeadLetterMessageAsync(m, UnreadableReason, Truncate(result.Error!), CancellationToken.None), args);
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
     }
 
     private Task OnErrorAsync(ProcessErrorEventArgs args)
@@ -151,8 +174,11 @@ internal sealed partial class ServiceBusUsageProcessor(
     [LoggerMessage(3210, LogLevel.Information, "Consuming usage events from Service Bus queue {Queue} with {Concurrency} concurrent calls")]
     private static partial void LogStarted(ILogger logger, string queue, int concurrency);
 
-    [LoggerMessage(3212, LogLevel.Warning, "Usage message {MessageId} failed transiently (delivery {DeliveryCount}); abandoning it in {Delay} for redelivery")]
-    private static partial void LogTransient(ILogger logger, string messageId, int deliveryCount, TimeSpan delay, Exception exception);
+    [LoggerMessage(3212, LogLevel.Warning, "Usage message {MessageId} failed transiently (attempt {Attempt}); retrying in {Delay} under a renewed lock")]
+    private static partial void LogTransient(ILogger logger, string messageId, int attempt, TimeSpan delay, Exception exception);
+
+    [LoggerMessage(3216, LogLevel.Warning, "Usage message {MessageId} (delivery {DeliveryCount}) still failing after {Attempts} attempts; abandoned for redelivery")]
+    private static partial void LogAbandoned(ILogger logger, string messageId, int deliveryCount, int attempts, Exception exception);
 
     [LoggerMessage(3213, LogLevel.Error, "Usage message {MessageId} (delivery {DeliveryCount}) cannot be read; dead-lettered: {Reason}")]
     private static partial void LogUnreadable(ILogger logger, string messageId, int deliveryCount, string reason);

@@ -108,7 +108,7 @@ public sealed class ServiceBusConsumerTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Processor_PostgresUnreachable_AbandonsForRedeliveryAndTheRedeliveryChargesOnce()
+    public async Task Processor_PostgresUnreachablePastTheRetryBudget_AbandonsForRedeliveryAndTheRedeliveryChargesOnce()
     {
         var message = IngestHost.ChatEvent("key-sb-pg-down");
         var body = UsageMessageCodec.Serialize(message);
@@ -117,7 +117,9 @@ public sealed class ServiceBusConsumerTests : IAsyncLifetime
         var receiver = new RecordingServiceBusReceiver();
         await using (var down = await GatewayApps.StartAsync<Program>(broken))
         {
-            await Processor(down).HandleAsync(Args(receiver, body, "m-down"));
+            var processor = Processor(down);
+            processor.TransientRetryBudget = TimeSpan.FromSeconds(1);
+            await processor.HandleAsync(Args(receiver, body, "m-down"));
         }
 
         Assert.Equal(new RecordingServiceBusReceiver.Settlement("Abandon", "m-down"), Assert.Single(receiver.Settlements));
