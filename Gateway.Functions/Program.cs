@@ -5,6 +5,7 @@ using Gateway.Functions;
 using Gateway.Functions.Forwarding;
 using Gateway.Functions.Pipeline;
 using Gateway.Functions.Providers;
+using Gateway.Functions.Routing;
 using Gateway.Functions.Usage;
 
 // Under the Functions host an isolated worker, otherwise local mode on :8002 (Gateway.Domain/Hosting).
@@ -15,13 +16,15 @@ builder.AddGatewayForwarding();
 builder.AddProviderAdapters();
 builder.AddUsagePublishing();
 builder.AddProxyPipeline();
+builder.AddGatewayRouting();
 builder.AddProxyCors();
 
 using var app = builder.BuildGatewayApp(
     static http => http.UseCors(),
     static endpoints => endpoints
         .MapGatewayHealth()
-        .MapProxy());
+        .MapProxy()
+        .MapRoutesAndCustomProviders());
 app.Run();
 
 public partial class Program;

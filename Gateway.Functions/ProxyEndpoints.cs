@@ -18,7 +18,7 @@ internal static class ProxyEndpoints
             .SetIsOriginAllowed(static _ => true)
             .AllowAnyHeader()
             .AllowAnyMethod()
-            .WithExposedHeaders("Retry-After", "x-request-id")));
+            .WithExposedHeaders("Retry-After", "x-request-id", Routing.RouteHeaders.Step, Routing.RouteHeaders.Attempts)));
         return builder;
     }
 

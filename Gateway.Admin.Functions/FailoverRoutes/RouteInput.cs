@@ -18,7 +18,9 @@ internal sealed class RouteInput(GatewayDbContext db, TimeProvider time)
     private const int MaxPathLength = 512;
     private const int MaxRetries = 10;
     private static readonly TimeSpan MaxCacheTtl = TimeSpan.FromHours(720);
-    private static readonly string[] StepProviders = [BuiltInProviders.OpenAi, BuiltInProviders.Azure];
+
+    // The proxy sends a route's OpenAI-format body as is, so a step's provider must speak it.
+    private static readonly string[] StepProviders = [BuiltInProviders.OpenAi, BuiltInProviders.Azure, BuiltInProviders.Vllm, BuiltInProviders.DeepInfra];
     private static readonly HashSet<string> NumberParams = new(StringComparer.Ordinal)
     {
         "frequency_penalty", "max_tokens", "temperature", "top_p", "n", "presence_penalty", "seed", "top_logprobs",
@@ -114,7 +116,9 @@ internal sealed class RouteInput(GatewayDbContext db, TimeProvider time)
             var provider = errors.Required($"{field}.provider", item.Provider, 32);
             if (provider.Length > 0 && !StepProviders.Contains(provider, StringComparer.Ordinal))
             {
-                errors.Add($"{field}.provider", "must be openai or azure");
+                errors.Add($"{field}.provider", BuiltInProviders.IsBuiltIn(provider)
+                    ? $"{provider} does not take OpenAI-format requests, which routes send; use openai, azure, vllm or deepinfra"
+                    : "must be openai, azure, vllm or deepinfra");
             }
 
             var model = errors.Required($"{field}.model", item.Model, 256);

@@ -3,7 +3,9 @@ using Gateway.Domain.Keys;
 using Gateway.Domain.Limits;
 using Gateway.Domain.Providers;
 using Gateway.Domain.Users;
+using Route = Gateway.Domain.Routing.Route;
 using Gateway.Functions.Providers;
+using Gateway.Functions.Routing;
 
 namespace Gateway.Functions.Pipeline;
 
@@ -55,6 +57,9 @@ internal sealed class ProxyContext : IDisposable
 
     public LimitDecision Limits { get; set; } = LimitDecision.Allowed;
 
+    /// <summary>The failover route being served (<c>/api/routes/...</c>); its <c>cacheConfig</c> is the cache step's.</summary>
+    public Route? Route { get; set; }
+
     // attempts and forward
     public List<UpstreamAttempt> Attempts { get; } = [];
 
@@ -72,6 +77,9 @@ internal sealed class ProxyContext : IDisposable
 
     /// <summary>Observers of the delivered answer (after every transform).</summary>
     public List<IResponseTap> ResponseTaps { get; } = [];
+
+    /// <summary>Tries that failed before their first byte and were retried or failed over; each gets its own usage event.</summary>
+    public List<FailedAttempt> FailedAttempts { get; } = [];
 
     public UsageRecorder Usage { get; } = new();
 

@@ -29,6 +29,9 @@ internal sealed class UpstreamAttempt(IProviderAdapter adapter, ProviderSetting 
     /// <summary>This attempt's own time to response headers (a route step's <c>timeout</c>); null uses the request's.</summary>
     public TimeSpan? HeadersTimeout { get; init; }
 
+    /// <summary>The query string (with its <c>?</c>) to send instead of the client's: a route step's <c>api-version</c>.</summary>
+    public string? Query { get; init; }
+
     /// <summary>The route step this attempt runs (0-based), when the request came through a route.</summary>
     public int? RouteStep { get; init; }
 

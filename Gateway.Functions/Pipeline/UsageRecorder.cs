@@ -41,6 +41,21 @@ internal sealed class UsageRecorder
         }
     }
 
+    /// <summary>Completion text read by a reader of its own (custom providers' configured locations).</summary>
+    public void AddText(string text)
+    {
+        if (text.Length == 0)
+        {
+            return;
+        }
+
+        _text ??= new StringBuilder();
+        if (_text.Length < MaxTextChars)
+        {
+            _text.Append(text);
+        }
+    }
+
     // Transcriptions report audio length as usage {"type":"duration","seconds":N}, or as verbose_json's duration.
     public double? AudioSeconds
     {

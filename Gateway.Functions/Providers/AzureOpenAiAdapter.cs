@@ -34,7 +34,12 @@ internal sealed class AzureOpenAiAdapter(IOptions<UpstreamOptions> upstreams) : 
 
     public override bool CanForceUsageChunk(ProxyContext context, UpstreamAttempt attempt)
         => IsCompletionPath(attempt.Path)
-            && string.CompareOrdinal(context.Http.Request.Query["api-version"].ToString(), FirstVersionWithStreamOptions) >= 0;
+            && string.CompareOrdinal(ApiVersion(context, attempt), FirstVersionWithStreamOptions) >= 0;
+
+    private static string ApiVersion(ProxyContext context, UpstreamAttempt attempt)
+        => attempt.Query is { } query
+            ? Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(query)["api-version"].ToString()
+            : context.Http.Request.Query["api-version"].ToString();
 
     protected override string? BaseUrl(ProviderSetting setting)
         => setting.Parameters.TryGetValue(ResourceNameParameter, out var resource) && !string.IsNullOrWhiteSpace(resource)

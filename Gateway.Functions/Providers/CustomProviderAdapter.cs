@@ -8,21 +8,37 @@ namespace Gateway.Functions.Providers;
 /// An admin-defined provider (<see cref="CustomProvider"/>): each route config names a path, the
 /// upstream URL it goes to and where its model and stream flag are; the credential is the setting
 /// parameter named by <c>authentication_param</c>, sent as <c>Authorization: Bearer</c> (BricksLLM).
-/// Built from the stored config, not registered; the proxy serves custom routes from issue 13 on.
+/// Served at <c>/api/custom/providers/{provider}/{path}</c> through the adapter of the matching
+/// route config (<see cref="ForPath"/>), which also reads usage where that config says.
 /// </summary>
 internal sealed class CustomProviderAdapter : IProviderAdapter
 {
     private readonly CustomProvider _provider;
-    private readonly Dictionary<string, (CustomRouteConfig Config, RequestFields Fields)> _routes = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (CustomRouteConfig Config, RequestFields Fields)> _routes;
+    private readonly Dictionary<string, CustomProviderAdapter> _byPath = new(StringComparer.Ordinal);
+    private readonly CustomRouteConfig? _served;
 
     public CustomProviderAdapter(CustomProvider provider)
     {
         ArgumentNullException.ThrowIfNull(provider);
         _provider = provider;
+        _routes = new(StringComparer.Ordinal);
         foreach (var route in provider.RouteConfigs)
         {
             _routes[Normalize(route.Path)] = (route, new RequestFields(NullIfEmpty(route.ModelLocation), NullIfEmpty(route.StreamLocation), []));
         }
+
+        foreach (var (path, route) in _routes)
+        {
+            _byPath[path] = new CustomProviderAdapter(provider, _routes, route.Config);
+        }
+    }
+
+    private CustomProviderAdapter(CustomProvider provider, Dictionary<string, (CustomRouteConfig, RequestFields)> routes, CustomRouteConfig served)
+    {
+        _provider = provider;
+        _routes = routes;
+        _served = served;
     }
 
     public string Name => _provider.Provider;
@@ -30,6 +46,9 @@ internal sealed class CustomProviderAdapter : IProviderAdapter
     public ApiStyle ErrorStyle => ApiStyle.OpenAI;
 
     public ProviderRoute? Route => null;
+
+    /// <summary>The adapter serving the route config whose <c>path</c> is <paramref name="path"/>, or null when none is.</summary>
+    public CustomProviderAdapter? ForPath(string path) => _byPath.GetValueOrDefault(Normalize(path));
 
     public RequestFields RequestFieldsFor(string path)
         => _routes.TryGetValue(Normalize(path), out var route) ? route.Fields : new RequestFields(null, null, []);
@@ -64,7 +83,17 @@ internal sealed class CustomProviderAdapter : IProviderAdapter
     public bool CanForceUsageChunk(ProxyContext context, UpstreamAttempt attempt) => false;
 
     public IUsageReader? CreateUsageReader(string? mediaType, UsageRecorder usage)
-        => JsonUsageReader.For(mediaType, usage);
+        => _served is null || !IsTextual(mediaType) ? JsonUsageReader.For(mediaType, usage) : new CustomProviderUsageReader(_served, usage);
+
+    /// <summary>The text at the config's <c>request_prompt_location</c>, counted for the prompt tokens at ingest.</summary>
+    public string? PromptText(JsonRequestBody body)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        return _served is null ? body.PromptText() : CustomProviderJsonPath.Text(body.Bytes.Span, _served.RequestPromptLocation);
+    }
+
+    private static bool IsTextual(string? mediaType)
+        => mediaType is not null && (mediaType.EndsWith("json", StringComparison.OrdinalIgnoreCase) || mediaType == "text/event-stream");
 
     private static string Normalize(string path) => path.Trim('/');
 

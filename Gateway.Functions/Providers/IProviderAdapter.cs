@@ -40,6 +40,9 @@ internal interface IProviderAdapter
     /// <summary>Whether a streamed request may be asked for the final usage chunk (<c>stream_options.include_usage</c>).</summary>
     bool CanForceUsageChunk(ProxyContext context, UpstreamAttempt attempt);
 
+    /// <summary>The prompt as text, counted for the prompt tokens when the answer reports no usage.</summary>
+    string? PromptText(JsonRequestBody body) => body.PromptText();
+
     /// <summary>A reader for usage in the response (JSON, or SSE event by event), or null when the media type carries none.</summary>
     IUsageReader? CreateUsageReader(string? mediaType, UsageRecorder usage);
 }

@@ -48,7 +48,7 @@ internal abstract class ProviderAdapter(string name, ApiStyle style, ProviderRou
             return null;
         }
 
-        var query = context.Http.Request.QueryString.Value;
+        var query = attempt.Query ?? context.Http.Request.QueryString.Value;
         var url = string.Concat(baseUrl.AsSpan().TrimEnd('/'), "/", UpstreamPath(attempt), query);
         return Uri.TryCreate(url, UriKind.Absolute, out var uri) ? uri : null;
     }

@@ -24,7 +24,6 @@ public sealed partial class UsagePoisonStore(UsageQueueClients clients, UsageIng
             return;
         }
 
-        await clients.EnsurePoisonQueueAsync(cancellationToken);
         foreach (var element in rejected)
         {
             var poison = new UsagePoisonMessage
@@ -37,7 +36,7 @@ public sealed partial class UsagePoisonStore(UsageQueueClients clients, UsageIng
                 PoisonedOn = time.GetUtcNow(),
                 Body = element.Json,
             };
-            await clients.PoisonQueue.SendMessageAsync(BinaryData.FromObjectAsJson(poison, UsageJsonContext.Queue.UsagePoisonMessage), visibilityTimeout: null, timeToLive: TimeSpan.FromSeconds(-1), cancellationToken);
+            await clients.SendPoisonAsync(poison, cancellationToken);
             LogPoisoned(logger, element.EventId ?? "(unknown)", element.Index, batchId ?? "(single event)", clients.PoisonQueueName, element.Reason);
             metrics.Poisoned("event");
         }

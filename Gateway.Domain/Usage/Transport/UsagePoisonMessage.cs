@@ -25,5 +25,9 @@ public sealed class UsagePoisonMessage
 
     public DateTimeOffset PoisonedOn { get; set; }
 
+    /// <summary>The original text; empty when it was too large for the record and is in <see cref="BodyBlob"/>.</summary>
     public required string Body { get; set; }
+
+    /// <summary><c>{container}/{blob}</c> holding <see cref="Body"/> when the record alone would not fit in a queue message.</summary>
+    public string? BodyBlob { get; set; }
 }

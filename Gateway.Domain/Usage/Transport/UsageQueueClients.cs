@@ -65,6 +65,9 @@ public sealed class UsageQueueClients : IAsyncDisposable
     /// <summary>The usage queue's sender (thread-safe, kept for the process's lifetime).</summary>
     public ServiceBusSender ServiceBusSender => _serviceBusSender.Value;
 
+    // A Storage queue message holds 64 KiB of Base64: 48 KiB of text, less room for the reason's growth.
+    private const int MaxPoisonRecordBytes = 46 * 1024;
+
     public Task EnsureQueueAsync(CancellationToken cancellationToken) => _queueCreated.RunAsync(cancellationToken);
 
     public Task EnsurePoisonQueueAsync(CancellationToken cancellationToken) => _poisonCreated.RunAsync(cancellationToken);
@@ -103,8 +106,31 @@ public sealed class UsageQueueClients : IAsyncDisposable
             PoisonedOn = _time.GetUtcNow(),
             Body = body,
         };
-        await PoisonQueue.SendMessageAsync(BinaryData.FromObjectAsJson(poison, UsageJsonContext.Queue.UsagePoisonMessage), visibilityTimeout: null, timeToLive: TimeSpan.FromSeconds(-1), cancellationToken);
+        await SendPoisonAsync(poison, cancellationToken);
         await Queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, cancellationToken);
+    }
+
+    /// <summary>
+    /// Puts a poison record on <see cref="PoisonQueueName"/>. A record too large for a queue message
+    /// (64 KiB as Base64) keeps its body in the claim-check container (<c>poison/...</c>, named in
+    /// <see cref="UsagePoisonMessage.BodyBlob"/>), so a large bad element never blocks its batch.
+    /// </summary>
+    public async Task SendPoisonAsync(UsagePoisonMessage poison, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(poison);
+        await EnsurePoisonQueueAsync(cancellationToken);
+        var record = BinaryData.FromObjectAsJson(poison, UsageJsonContext.Queue.UsagePoisonMessage);
+        if (record.ToMemory().Length > MaxPoisonRecordBytes)
+        {
+            await EnsureClaimContainerAsync(cancellationToken);
+            var blobName = $"poison/{poison.BatchId ?? poison.MessageId ?? "message"}-{poison.Index ?? 0}-{Guid.NewGuid():n}";
+            await ClaimContainer.GetBlobClient(blobName).UploadAsync(BinaryData.FromString(poison.Body), overwrite: true, cancellationToken);
+            poison.BodyBlob = $"{ClaimContainer.Name}/{blobName}";
+            poison.Body = string.Empty;
+            record = BinaryData.FromObjectAsJson(poison, UsageJsonContext.Queue.UsagePoisonMessage);
+        }
+
+        await PoisonQueue.SendMessageAsync(record, visibilityTimeout: null, timeToLive: TimeSpan.FromSeconds(-1), cancellationToken);
     }
 
     private QueueClient CreateQueueClient(string name, bool poisonUndecodable)

@@ -11,14 +11,9 @@ internal sealed class AuthorizeStep(TimeProvider time) : IProxyStep
     public ValueTask<StepResult> RunAsync(ProxyContext context)
     {
         var key = context.Key!;
-        if (key.Revoked)
+        if (KeyRefusal(key, time.GetUtcNow()) is { } refused)
         {
-            return StepResult.EndTask(ProxyOutcome.Unauthorized("api key has been revoked"));
-        }
-
-        if (KeyExpiry.IsExpired(key, time.GetUtcNow()))
-        {
-            return StepResult.EndTask(ProxyOutcome.Unauthorized("api key has expired"));
+            return StepResult.EndTask(refused);
         }
 
         var adapter = context.Adapter;
@@ -49,4 +44,10 @@ internal sealed class AuthorizeStep(TimeProvider time) : IProxyStep
             ? StepResult.EndTask(ProxyOutcome.Forbidden($"no {adapter.Name} provider setting is attached to this key"))
             : StepResult.ContinueTask;
     }
+
+    /// <summary>Why the key alone is refused (revoked, past its ttl), or null.</summary>
+    internal static ProxyOutcome? KeyRefusal(ApiKey key, DateTimeOffset now)
+        => key.Revoked ? ProxyOutcome.Unauthorized("api key has been revoked")
+            : KeyExpiry.IsExpired(key, now) ? ProxyOutcome.Unauthorized("api key has expired")
+            : null;
 }

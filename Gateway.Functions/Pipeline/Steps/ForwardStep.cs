@@ -1,71 +1,41 @@
-using System.Net;
+using System.Globalization;
 using Gateway.Functions.Forwarding;
+using Gateway.Functions.Routing;
 using Microsoft.Extensions.Options;
 
 namespace Gateway.Functions.Pipeline.Steps;
 
 /// <summary>
-/// Tries the attempts in order: the adapter maps the request and injects the credential, the
-/// forwarder sends it; an upstream 429 moves on to the next attempt while the body can be sent
-/// again (rotation). The answer is relayed, its usage read by the adapter's reader.
+/// Runs the attempts (<see cref="AttemptRunner"/>: route steps with their retries, rotated settings
+/// with their breakers, failover on retryable failures before the first byte) and relays the
+/// answer, its usage read by the answering adapter's reader.
 /// </summary>
 internal sealed partial class ForwardStep(
-    ProxyForwarder forwarder,
-    IProviderSecrets secrets,
+    AttemptRunner runner,
     IOptions<ProxyOptions> options,
-    TimeProvider time,
     ILogger<ForwardStep> logger) : IProxyStep
 {
     public async ValueTask<StepResult> RunAsync(ProxyContext context)
     {
-        var http = context.Http;
-        var body = context.Body;
-        using var timeouts = new ForwardTimeouts(time, context.Aborted);
-        var replayable = body is not null || !ReadBodyStep.HasBody(http.Request);
-        HttpResponseMessage? response = null;
-        try
+        using var run = await runner.RunAsync(context);
+        if (run.Refused is { } refused)
         {
-            for (var attempt = 0; attempt < context.Attempts.Count; attempt++)
-            {
-                var upstream = context.Attempts[attempt];
-                var setting = upstream.Setting;
-                var adapter = upstream.Adapter;
-                context.Attempt = upstream;
-                var uri = adapter.MapUri(context, upstream);
-                if (uri is null)
-                {
-                    return StepResult.End(new ProxyOutcome(500, ProxyErrorKind.Internal, $"provider setting {setting.Id} is missing a required parameter"));
-                }
-
-                if (upstream.Body is null && body is { Stream: true } && adapter.CanForceUsageChunk(context, upstream))
-                {
-                    body.RequestUsageChunk();
-                }
-
-                using var message = ProxyForwarder.CreateRequest(http, uri, upstream.Body ?? body?.Bytes);
-                adapter.ApplyCredential(message.Headers, secrets.Get(setting));
-                response?.Dispose();
-                (response, var sent) = await forwarder.SendAsync(message, timeouts, upstream.HeadersTimeout ?? context.HeadersTimeout, context.Aborted);
-                if (sent.Error != ForwardError.None)
-                {
-                    return StepResult.End(SendFailed(context, sent));
-                }
-
-                // Rotation: an upstream 429 on one provider key is retried on the next one.
-                if (response!.StatusCode != HttpStatusCode.TooManyRequests || !context.Key!.RotationEnabled || !replayable || attempt + 1 == context.Attempts.Count)
-                {
-                    break;
-                }
-
-                LogRotated(logger, setting.Id);
-            }
-
-            return await RelayAsync(context, response!, timeouts);
+            return StepResult.End(refused);
         }
-        finally
+
+        if (run.Response is not { } response)
         {
-            response?.Dispose();
+            return StepResult.End(SendFailed(context, run.Failure));
         }
+
+        var headers = context.Http.Response.Headers;
+        if (context.Attempt!.RouteStep is { } step)
+        {
+            headers[RouteHeaders.Step] = step.ToString(CultureInfo.InvariantCulture);
+            headers[RouteHeaders.Attempts] = run.Tries.ToString(CultureInfo.InvariantCulture);
+        }
+
+        return await RelayAsync(context, response, run.Timeouts!);
     }
 
     private async ValueTask<StepResult> RelayAsync(ProxyContext context, HttpResponseMessage response, ForwardTimeouts timeouts)
@@ -107,6 +77,13 @@ internal sealed partial class ForwardStep(
             case ForwardError.IdleTimeout:
                 LogIdleTimeout(logger, context.UpstreamName, options.Value.IdleTimeout);
                 return StepResult.End(new ProxyOutcome(504, ProxyErrorKind.UpstreamTimeout, "upstream stalled"));
+            case ForwardError.UpstreamDropped when isEventStream && upstream.RouteStep is not null:
+                // Routes promise failover until the first byte and a clean error event after it.
+                LogUpstreamDropped(logger, context.UpstreamName, result.Exception);
+                context.Status = StatusCodes.Status502BadGateway;
+                await WriteStreamErrorAsync(http, ProxyErrorWriter.SseEvent(relay.Style, new ProxyOutcome(502, ProxyErrorKind.UpstreamUnreachable,
+                    $"upstream {context.UpstreamName} closed the connection mid-stream")));
+                return StepResult.Continue;
             default:
                 // The upstream dropped mid-body: the response has started, so the client's connection is cut too.
                 LogUpstreamDropped(logger, context.UpstreamName, result.Exception);
@@ -132,8 +109,9 @@ internal sealed partial class ForwardStep(
             case ForwardError.ClientGone:
                 return ProxyOutcome.ClientGone;
             case ForwardError.HeadersTimeout:
-                LogUpstreamTimeout(logger, name, context.HeadersTimeout);
-                return new ProxyOutcome(504, ProxyErrorKind.UpstreamTimeout, $"upstream did not answer within {context.HeadersTimeout.TotalSeconds:0.###} s");
+                var timeout = context.Attempt?.HeadersTimeout ?? context.HeadersTimeout;
+                LogUpstreamTimeout(logger, name, timeout);
+                return new ProxyOutcome(504, ProxyErrorKind.UpstreamTimeout, $"upstream did not answer within {timeout.TotalSeconds:0.###} s");
             case ForwardError.RequestBodyRefused when sent.RequestBodyStatus == StatusCodes.Status413PayloadTooLarge:
                 return ProxyOutcome.TooLarge(options.Value.MaxUploadBytes);
             case ForwardError.RequestBodyRefused:
@@ -156,9 +134,6 @@ internal sealed partial class ForwardStep(
             // The client is gone too.
         }
     }
-
-    [LoggerMessage(4000, LogLevel.Information, "Upstream answered 429 on setting {SettingId}; rotating to the next setting")]
-    private static partial void LogRotated(ILogger logger, string settingId);
 
     [LoggerMessage(4002, LogLevel.Warning, "Upstream {Provider} did not answer within {Timeout}")]
     private static partial void LogUpstreamTimeout(ILogger logger, string provider, TimeSpan timeout);

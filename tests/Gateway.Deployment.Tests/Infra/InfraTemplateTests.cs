@@ -326,7 +326,7 @@ public sealed partial class InfraTemplateTests
                 {
                     Assert.True(
                         settings.Keys.Any(k => k == connection || k.StartsWith(connection + "__", StringComparison.Ordinal)),
-                        $"{role} ({transport}): {function.Name}/function.json uses connection '{connection}': the template must set {connection} or {connection}__*");
+                        $"{role} ({transport}): function {function.Name} (functions.metadata) uses connection '{connection}': the template must set {connection} or {connection}__*");
                 }
 
                 foreach (var value in binding.Select(p => p.Value).OfType<JsonValue>().Select(v => v.ToString()))
@@ -334,7 +334,7 @@ public sealed partial class InfraTemplateTests
                     foreach (Match match in BindingExpression().Matches(value))
                     {
                         var name = match.Groups["name"].Value;
-                        Assert.True(settings.ContainsKey(name), $"{role} ({transport}): {function.Name}/function.json resolves %{name}%: the template must set {name}");
+                        Assert.True(settings.ContainsKey(name), $"{role} ({transport}): function {function.Name} (functions.metadata) resolves %{name}%: the template must set {name}");
                     }
                 }
             }

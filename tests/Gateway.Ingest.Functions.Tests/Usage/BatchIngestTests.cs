@@ -4,6 +4,7 @@ using Gateway.Domain.Keys;
 using Gateway.Domain.Limits;
 using Gateway.Domain.Usage;
 using Gateway.Domain.Usage.Ingest;
+using Gateway.Domain.Usage.Transport;
 using Gateway.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -50,6 +51,32 @@ public sealed class BatchIngestTests : IAsyncLifetime
         Assert.Contains("eventId", poison.GetProperty("reason").GetString());
         Assert.Equal(2, poison.GetProperty("index").GetInt32());
         Assert.Equal(Bad, poison.GetProperty("body").GetString());
+    }
+
+    [Fact]
+    public async Task Consumer_BadElementTooLargeForAPoisonRecord_BodyGoesToABlob_BatchIsSettled()
+    {
+        await _host.StartAsync(_host.Settings(consumer: true));
+        var good = IngestHost.ChatEvent("key-batch-big-bad");
+        // 30 KB in the batch as escaped quotes (\"), which the poison record's JSON escapes again (\\\"): over 60 KB.
+        const string Placeholder = "NOTE-PLACEHOLDER";
+        var quotes = string.Concat(Enumerable.Repeat("\\\"", 15_000));
+        var bad = """{"schemaVersion":1,"keyId":"key-batch-big-bad","model":"gpt-4o","note":"NOTE-PLACEHOLDER"}""".Replace(Placeholder, quotes, StringComparison.Ordinal);
+        var batch = System.Text.Encoding.UTF8.GetString(IngestHost.Batch(good, bad.Replace(quotes, Placeholder, StringComparison.Ordinal)))
+            .Replace(Placeholder, quotes, StringComparison.Ordinal);
+
+        await _host.Queue.SendMessageAsync(BinaryData.FromString(batch));
+
+        await Eventually.AssertAsync(() => PoisonLength().Result == 1, Patience, "the bad element is poisoned");
+        await Eventually.AssertAsync(() => QueueLength() == 0, Patience, "the batch is settled");
+        Assert.Equal(1, await _host.CountEventsAsync(good.EventId));
+        var poison = JsonDocument.Parse((await _host.PoisonQueue.ReceiveMessageAsync()).Value.Body.ToString()).RootElement;
+        Assert.Equal(1, poison.GetProperty("index").GetInt32());
+        Assert.Equal(string.Empty, poison.GetProperty("body").GetString());
+        var location = poison.GetProperty("bodyBlob").GetString()!.Split('/', 2);
+        var clients = _app.Services.GetRequiredService<UsageQueueClients>();
+        Assert.Equal(clients.ClaimContainer.Name, location[0]);
+        Assert.Equal(bad, (await clients.ClaimContainer.GetBlobClient(location[1]).DownloadContentAsync()).Value.Content.ToString());
     }
 
     [Fact]
