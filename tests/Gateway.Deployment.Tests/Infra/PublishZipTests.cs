@@ -23,7 +23,7 @@ public sealed class PublishZipTests(PublishedApps published)
 
         Assert.All(files.Keys, name => Assert.False(name.StartsWith('/') || name.StartsWith("./", StringComparison.Ordinal) || name.Contains('\\', StringComparison.Ordinal), $"entry {name}: paths must be relative, with '/'"));
         Assert.Equal(File.ReadAllText(RepoPaths.Combine("host.json")), Read(files["host.json"]));
-        foreach (var required in new[] { "functions.metadata", "worker.config.json", ".azurefunctions/extensions.json" })
+        foreach (var required in new[] { "functions.metadata", "worker.config.json", "extensions.json" })
         {
             Assert.True(files.ContainsKey(required), $"{required} missing from {app}.zip");
         }
