@@ -63,7 +63,7 @@ for app in "${APPS[@]}"; do
     [ -f "$OUT/$app/$required" ] || { log "error: $app/$required missing from the publish output"; exit 1; }
   done
   [ -d "$OUT/$app/.azurefunctions" ] || { log "error: $app/.azurefunctions missing from the publish output"; exit 1; }
-  grep -q "\"$app\"" "$OUT/$app/worker.config.json" || { log "error: $app/worker.config.json does not start the self-contained $app"; exit 1; }
+  grep -q "\"{WorkerRoot}$app\"" "$OUT/$app/worker.config.json" || { log "error: $app/worker.config.json does not start the self-contained $app"; exit 1; }
   chmod 0755 "$OUT/$app/$app"
   zip_folder "$OUT/$app" "$OUT/$app.zip"
   log "  $OUT/$app.zip"
