@@ -14,8 +14,8 @@ using Gateway.Domain.Persistence;
 using Gateway.Domain.Redis;
 using Gateway.Domain.Telemetry;
 
-var builder = WebApplication.CreateSlimBuilder(args);
-builder.ConfigureGatewayHost("Admin", defaultPort: 8001);
+// Under the Functions host an isolated worker, otherwise local mode on :8001 (Gateway.Domain/Hosting).
+var builder = GatewayApp.CreateBuilder(args, "Admin", defaultPort: 8001);
 builder.Services.AddGatewayPersistence(builder.Configuration);
 builder.Services.AddGatewayRedis(builder.Configuration);
 builder.Services.AddGatewayConfigCacheWriter();
@@ -26,27 +26,30 @@ builder.AddApiDocs();
 builder.AddDashboard();
 builder.AddGatewayTelemetry("Admin");
 
-var app = builder.Build();
+using var app = builder.BuildGatewayApp(
+    static http => http.UseAdminAuth(),
+    static endpoints =>
+    {
+        endpoints.MapGatewayHealth();
+        endpoints.MapGatewayMetrics();
+        endpoints.MapKeyManagement();
+        endpoints.MapProviderSettings();
+        endpoints.MapCustomProviders();
+        endpoints.MapFailoverRoutes();
+        endpoints.MapEndUsers();
+        endpoints.MapPolicies();
+        endpoints.MapAnalytics();
+        endpoints.MapApiDocs();
+        endpoints.MapDashboard();
+    });
 
-// `handler migrate` applies the database migrations and exits: the run command and deployments use it.
+// `Gateway.Admin.Functions migrate` applies the database migrations and exits: the run command and deployments use it.
 if (args is ["migrate", ..])
 {
     await MigrationRunner.MigrateAsync(app.Services, CancellationToken.None);
     return;
 }
 
-app.UseAdminAuth();
-app.MapGatewayHealth();
-app.MapGatewayMetrics();
-app.MapKeyManagement();
-app.MapProviderSettings();
-app.MapCustomProviders();
-app.MapFailoverRoutes();
-app.MapEndUsers();
-app.MapPolicies();
-app.MapAnalytics();
-app.MapApiDocs();
-app.MapDashboard();
 app.Run();
 
 public partial class Program;

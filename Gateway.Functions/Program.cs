@@ -12,8 +12,8 @@ using Gateway.Functions.Routing;
 using Gateway.Functions.Telemetry;
 using Gateway.Functions.Usage;
 
-var builder = WebApplication.CreateSlimBuilder(args);
-builder.ConfigureGatewayHost("Proxy", defaultPort: 8002);
+// Under the Functions host an isolated worker, otherwise local mode on :8002 (Gateway.Domain/Hosting).
+var builder = GatewayApp.CreateBuilder(args, "Proxy", defaultPort: 8002);
 builder.Services.AddGatewayRedis(builder.Configuration);
 builder.Services.AddGatewayConfigSnapshot(builder.Configuration);
 builder.AddGatewayForwarding();
@@ -26,13 +26,16 @@ builder.AddGatewayPrivacy();
 builder.AddProxyCors();
 builder.AddProxyTelemetry();
 
-var app = builder.Build();
-app.UseCors();
-app.MapGatewayHealth();
-app.MapGatewayMetrics();
-app.MapProxy();
-app.MapOneApiModels();
-app.MapRoutesAndCustomProviders();
+using var app = builder.BuildGatewayApp(
+    static http => http.UseCors(),
+    static endpoints =>
+    {
+        endpoints.MapGatewayHealth();
+        endpoints.MapGatewayMetrics();
+        endpoints.MapProxy();
+        endpoints.MapOneApiModels();
+        endpoints.MapRoutesAndCustomProviders();
+    });
 app.Run();
 
 public partial class Program;

@@ -12,7 +12,7 @@ internal static class ProxyEndpoints
     /// </summary>
     public const string CorsPolicy = "proxy";
 
-    public static WebApplicationBuilder AddProxyCors(this WebApplicationBuilder builder)
+    public static IHostApplicationBuilder AddProxyCors(this IHostApplicationBuilder builder)
     {
         builder.Services.AddCors(options => options.AddPolicy(CorsPolicy, policy => policy
             .SetIsOriginAllowed(static _ => true)

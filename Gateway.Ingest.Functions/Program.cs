@@ -6,8 +6,8 @@ using Gateway.Domain.Telemetry;
 using Gateway.Ingest.Functions.ConfigRefresh;
 using Gateway.Ingest.Functions.Usage;
 
-var builder = WebApplication.CreateSlimBuilder(args);
-builder.ConfigureGatewayHost("Ingest", defaultPort: 8003);
+// Under the Functions host an isolated worker, otherwise local mode on :8003 (Gateway.Domain/Hosting).
+var builder = GatewayApp.CreateBuilder(args, "Ingest", defaultPort: 8003);
 builder.Services.AddGatewayPersistence(builder.Configuration);
 builder.Services.AddGatewayRedis(builder.Configuration);
 builder.Services.AddGatewayConfigCacheWriter();
@@ -15,11 +15,13 @@ builder.AddConfigRefresh();
 builder.AddUsageIngest();
 builder.AddGatewayTelemetry("Ingest");
 
-var app = builder.Build();
-app.MapGatewayHealth();
-app.MapGatewayMetrics();
-app.MapConfigRefresh();
-app.MapUsageIngest();
+using var app = builder.BuildGatewayApp(
+    static _ => { },
+    static endpoints =>
+    {
+        endpoints.MapGatewayHealth();
+        endpoints.MapGatewayMetrics();
+    });
 app.Run();
 
 public partial class Program;

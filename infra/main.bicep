@@ -1,5 +1,5 @@
 // The gateway in Azure: three function apps (proxy, admin, ingest) running the published
-// custom-handler packages, and everything they use. Deploy into a resource group:
+// isolated-worker packages, and everything they use. Deploy into a resource group:
 //   az deployment group create -g <rg> --template-file infra/main.bicep --parameters infra/main.bicepparam
 // The walkthrough is in infra/README.md.
 
@@ -150,14 +150,12 @@ var secretNames = {
   redisConnectionString: 'redis-connection-string'
 }
 
-// The ingest app's two usage triggers, one per transport; the one the chosen transport does not
-// use is disabled with the documented AzureWebJobs.<FUNCTION_NAME>.Disabled setting. Linux app
-// setting names allow only letters, digits, "." and "_": a function name with "-" cannot be
-// disabled this way on Linux (Azure Functions docs, "How to disable functions").
-var usageFunctions = {
-  StorageQueue: 'usage_storage_queue'
-  ServiceBus: 'usage_service_bus'
-}
+// The ingest app's Storage queue function, disabled with the documented
+// AzureWebJobs.<FUNCTION_NAME>.Disabled setting when the transport is Service Bus (consumed by a
+// ServiceBusProcessor in the app instead: infra/README.md). Linux app setting names allow only
+// letters, digits, "." and "_": a function name with "-" cannot be disabled this way on Linux
+// (Azure Functions docs, "How to disable functions").
+var storageQueueFunction = 'usage_storage_queue'
 
 module monitoring 'modules/monitoring.bicep' = {
   name: 'monitoring'
@@ -334,7 +332,9 @@ module ingestApp 'modules/functionapp.bicep' = {
     deploymentContainerName: deploymentContainerName
     maximumInstanceCount: appsMaximumInstanceCount
     instanceMemoryMB: 2048
-    httpAlwaysReadyInstances: 0
+    // Service Bus is consumed by a ServiceBusProcessor inside the app, not by a trigger the platform
+    // scales on: one instance must always run it (infra/README.md, "Ingest on Service Bus").
+    httpAlwaysReadyInstances: usageTransport == 'ServiceBus' ? 1 : 0
     httpPerInstanceConcurrency: 16
     tags: tags
   }
@@ -395,7 +395,7 @@ var serviceBusHost = usageTransport == 'ServiceBus' ? serviceBus!.outputs.hostNa
 
 // The usage transport, the same for the proxy (sends) and the ingest app (receives), through the
 // apps' identities (the Functions identity-based connection convention: <connection>__queueServiceUri,
-// <connection>__fullyQualifiedNamespace), read by both the apps and the ingest triggers.
+// <connection>__fullyQualifiedNamespace), read by both the apps and the ingest queue trigger.
 var usageSettings = union(
   {
     UsageTransport: usageTransport
@@ -440,9 +440,9 @@ var ingestSettings = union(
   {
     ConnectionStrings__Postgres: secretRefs.postgres
     ConnectionStrings__Redis: secretRefs.redis
-    // Resolved by the Functions host in config-refresh/function.json (%ConfigRefreshSchedule%).
+    // Resolved by the Functions host in the timer trigger's schedule (%ConfigRefreshSchedule%).
     ConfigRefreshSchedule: '0 */1 * * * *'
-    'AzureWebJobs.${usageFunctions[usageTransport == 'ServiceBus' ? 'StorageQueue' : 'ServiceBus']}.Disabled': 'true'
+    'AzureWebJobs.${storageQueueFunction}.Disabled': usageTransport == 'ServiceBus' ? 'true' : 'false'
   },
   usageSettings
 )

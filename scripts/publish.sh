@@ -6,14 +6,17 @@
 #   scripts/publish.sh [output-dir]        default: artifacts/publish
 #
 # Produces <output-dir>/<app>/ and <output-dir>/<app>.zip for Gateway.Functions (proxy),
-# Gateway.Admin.Functions (admin) and Gateway.Ingest.Functions (ingest). Each holds, at its root:
-#   host.json               the shared root host.json (customHandler -> "handler")
-#   <function>/function.json one folder per function
-#   handler                 the self-contained linux-x64 executable (no .NET needed on the host)
+# Gateway.Admin.Functions (admin) and Gateway.Ingest.Functions (ingest): the .NET isolated worker's
+# publish folder, which holds at its root:
+#   host.json               the shared root host.json (no extension bundle: the worker brings them)
+#   functions.metadata      the functions, generated from the [Function] classes
+#   worker.config.json      how the host starts the worker: the executable below
+#   .azurefunctions/        the host-side trigger extensions (timer, Storage queue)
+#   <app>                   the self-contained linux-x64 executable (no .NET needed on the host)
 # `dotnet publish -c Release` is self-contained linux-x64 by default for these projects.
 #
-# The zip keeps Unix file modes (the handler's executable bit): Linux function apps run the
-# package as deployed, and a handler without +x fails to start ("permission denied"). Zip tools
+# The zip keeps Unix file modes (the executable bit): Linux function apps run the package as
+# deployed, and a worker without +x fails to start ("permission denied"). Zip tools
 # that drop modes (e.g. Windows' Compress-Archive) must not be used. Intermediate build files go
 # to <output-dir>/.build (GATEWAY_PUBLISH_BUILD_DIR overrides), not to the projects' bin/obj.
 set -euo pipefail
@@ -56,10 +59,12 @@ for app in "${APPS[@]}"; do
   log "publishing $app"
   rm -rf "${OUT:?}/$app"
   dotnet publish "$ROOT/$app/$app.csproj" -c Release -o "$OUT/$app" --artifacts-path "$BUILD_DIR" -nologo -clp:ErrorsOnly -v:q
-  for required in host.json handler; do
+  for required in host.json functions.metadata worker.config.json "$app"; do
     [ -f "$OUT/$app/$required" ] || { log "error: $app/$required missing from the publish output"; exit 1; }
   done
-  chmod 0755 "$OUT/$app/handler"
+  [ -d "$OUT/$app/.azurefunctions" ] || { log "error: $app/.azurefunctions missing from the publish output"; exit 1; }
+  grep -q "\"{WorkerRoot}$app\"" "$OUT/$app/worker.config.json" || { log "error: $app/worker.config.json does not start the self-contained $app"; exit 1; }
+  chmod 0755 "$OUT/$app/$app"
   zip_folder "$OUT/$app" "$OUT/$app.zip"
   log "  $OUT/$app.zip"
 done

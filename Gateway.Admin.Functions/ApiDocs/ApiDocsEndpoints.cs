@@ -14,7 +14,7 @@ internal static class ApiDocsEndpoints
     public const string DocumentPath = "/api/openapi.json";
     public const string ReferencePath = "/api/docs";
 
-    public static WebApplicationBuilder AddApiDocs(this WebApplicationBuilder builder)
+    public static IHostApplicationBuilder AddApiDocs(this IHostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.AddOpenApi(options => options.AddDocumentTransformer<AdminOpenApiDocumentTransformer>());

@@ -22,7 +22,7 @@ internal static partial class DashboardEndpoints
     private const string ContentSecurityPolicy =
         "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
-    public static WebApplicationBuilder AddDashboard(this WebApplicationBuilder builder)
+    public static IHostApplicationBuilder AddDashboard(this IHostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.AddOptions<DashboardOptions>().Bind(builder.Configuration.GetSection(DashboardOptions.Section))

@@ -16,7 +16,7 @@ internal static class ManagementApiExtensions
     /// (<see cref="ConfigEntityStore"/>: PostgreSQL, then the config cache), each feature's input
     /// validation, and their source-generated JSON.
     /// </summary>
-    public static WebApplicationBuilder AddManagementApi(this WebApplicationBuilder builder)
+    public static IHostApplicationBuilder AddManagementApi(this IHostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.AddGatewayCredentialProtection(builder.Configuration);

@@ -17,7 +17,7 @@ internal static class PolicyEndpoints
         static (context, id) => AdminProblem.NotFoundResult(context, $"policy {id} is not found"),
         static (policy, _) => ("id", $"is already used: policy {policy.Id} exists"));
 
-    public static WebApplicationBuilder AddPolicies(this WebApplicationBuilder builder)
+    public static IHostApplicationBuilder AddPolicies(this IHostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.AddScoped<PolicyInput>();

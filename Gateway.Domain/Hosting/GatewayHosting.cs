@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -7,31 +6,40 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Hosting;
 
 namespace Gateway.Domain.Hosting;
 
 /// <summary>
-/// What the three apps share to run both under the Azure Functions host (as custom handlers)
-/// and standalone: where they listen, where settings come from, health and non-HTTP invocations.
+/// What the three apps share in both entry modes (<see cref="GatewayApp"/>): where settings come
+/// from, where local mode listens, health.
 /// </summary>
 public static class GatewayHosting
 {
-    /// <summary>Set by the Functions host: the port the custom handler must listen on.</summary>
-    public const string CustomHandlerPortVariable = "FUNCTIONS_CUSTOMHANDLER_PORT";
-
     public const string HealthPath = "/api/health";
+
+    private const string UnderFunctionsHostKey = "Gateway.UnderFunctionsHost";
+
+    /// <summary>
+    /// Whether the app runs under the Functions host: then triggers invoke the functions; in local
+    /// mode hosted services stand in for the non-HTTP ones.
+    /// </summary>
+    public static bool IsUnderFunctionsHost(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        return builder.Properties.TryGetValue(UnderFunctionsHostKey, out var value) && value is true;
+    }
 
     /// <summary>Settings read directly rather than through an options class.</summary>
     public static IReadOnlyList<string> DirectSettings { get; } = ["Ports__Proxy", "Ports__Admin", "Ports__Ingest", "Hosting__ListenAddress"];
 
     /// <summary>
-    /// Listens on <c>FUNCTIONS_CUSTOMHANDLER_PORT</c> under the Functions host, otherwise on the
-    /// setting <c>Ports__{app}</c> (default <paramref name="defaultPort"/>), on 127.0.0.1 unless
-    /// <c>Hosting__ListenAddress</c> says otherwise. Reads <c>local.settings.json</c> when present,
-    /// below environment variables.
+    /// Reads <c>local.settings.json</c> when present, below environment variables. Local mode listens
+    /// on the setting <c>Ports__{app}</c> (default <paramref name="defaultPort"/>), on 127.0.0.1 unless
+    /// <c>Hosting__ListenAddress</c> says otherwise; under the host the worker's port is the host's choice.
     /// </summary>
-    public static WebApplicationBuilder ConfigureGatewayHost(this WebApplicationBuilder builder, string app, int defaultPort)
+    internal static TBuilder ConfigureGatewayHost<TBuilder>(this TBuilder builder, string app, int defaultPort, bool underFunctionsHost)
+        where TBuilder : IHostApplicationBuilder
     {
         ArgumentNullException.ThrowIfNull(builder);
         var localSettings = FindLocalSettings(builder.Environment.ContentRootPath);
@@ -41,17 +49,17 @@ public static class GatewayHosting
             builder.Configuration.Sources.Insert(0, new LocalSettingsConfigurationSource(localSettings));
         }
 
-        var hostPort = Environment.GetEnvironmentVariable(CustomHandlerPortVariable);
-        var underFunctionsHost = int.TryParse(hostPort, out var port);
-        if (!underFunctionsHost)
+        if (builder is WebApplicationBuilder web)
         {
-            port = builder.Configuration.GetValue($"Ports:{app}", defaultPort);
+            var port = builder.Configuration.GetValue($"Ports:{app}", defaultPort);
+            var address = builder.Configuration.GetValue("Hosting:ListenAddress", "127.0.0.1");
+            web.WebHost.UseUrls($"http://{address}:{port}");
         }
 
-        var address = underFunctionsHost ? "127.0.0.1" : builder.Configuration.GetValue("Hosting:ListenAddress", "127.0.0.1");
-        builder.WebHost.UseUrls($"http://{address}:{port}");
+        builder.Properties[UnderFunctionsHostKey] = underFunctionsHost;
         builder.Services.AddSingleton(new GatewayAppInfo(app, underFunctionsHost));
         builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddRouting();
         builder.Services.AddHealthChecks();
         return builder;
     }
@@ -68,47 +76,6 @@ public static class GatewayHosting
                 report.Entries.ToDictionary(e => e.Key, e => e.Value.Status.ToString()));
             context.Response.Headers.CacheControl = "no-store";
             await context.Response.WriteAsJsonAsync(body, HostingJsonContext.Default.HealthReportBody, cancellationToken: context.RequestAborted);
-        }).ExcludeFromDescription();
-        return endpoints;
-    }
-
-    /// <summary>
-    /// Maps <c>POST /{functionName}</c>, the route the Functions host calls for a non-HTTP
-    /// trigger. The handler's return value becomes <c>ReturnValue</c>; an exception answers 500,
-    /// which makes the host retry (and, for queues, eventually dead-letter or poison the message).
-    /// </summary>
-    public static IEndpointRouteBuilder MapFunctionInvocation(
-        this IEndpointRouteBuilder endpoints,
-        string functionName,
-        Func<FunctionInvocationRequest, IServiceProvider, CancellationToken, Task<JsonElement?>> handler)
-    {
-        endpoints.MapPost("/" + functionName, async (HttpContext context, ILoggerFactory loggers) =>
-        {
-            var logger = loggers.CreateLogger("Gateway.Functions." + functionName);
-            FunctionInvocationRequest? request;
-            try
-            {
-                request = await context.Request.ReadFromJsonAsync(HostingJsonContext.Default.FunctionInvocationRequest, context.RequestAborted);
-            }
-            catch (JsonException ex)
-            {
-                HostingLog.InvocationRejected(logger, functionName, ex.Message);
-                return Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Invalid invocation payload", detail: ex.Message);
-            }
-
-            var response = new FunctionInvocationResponse();
-            try
-            {
-                response.ReturnValue = await handler(request ?? new FunctionInvocationRequest(), context.RequestServices, context.RequestAborted);
-                response.Logs.Add($"{functionName} completed");
-                return Results.Json(response, HostingJsonContext.Default.FunctionInvocationResponse);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException || !context.RequestAborted.IsCancellationRequested)
-            {
-                HostingLog.InvocationFailed(logger, functionName, ex);
-                response.Logs.Add($"{functionName} failed: {ex.GetType().Name}");
-                return Results.Json(response, HostingJsonContext.Default.FunctionInvocationResponse, statusCode: StatusCodes.Status500InternalServerError);
-            }
         }).ExcludeFromDescription();
         return endpoints;
     }

@@ -7,3 +7,6 @@ internal sealed record HealthReportBody(
     [property: JsonPropertyName("status")] string Status,
     [property: JsonPropertyName("app")] string App,
     [property: JsonPropertyName("checks")] Dictionary<string, string> Checks);
+
+[JsonSerializable(typeof(HealthReportBody))]
+internal sealed partial class HostingJsonContext : JsonSerializerContext;

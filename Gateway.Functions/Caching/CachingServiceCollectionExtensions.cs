@@ -6,7 +6,7 @@ namespace Gateway.Functions.Caching;
 internal static class CachingServiceCollectionExtensions
 {
     /// <summary>The response cache: its Redis store and options, the lookup step before the attempts, the store step after forward.</summary>
-    public static WebApplicationBuilder AddProxyCaching(this WebApplicationBuilder builder)
+    public static IHostApplicationBuilder AddProxyCaching(this IHostApplicationBuilder builder)
     {
         builder.Services.AddGatewayResponseCache(builder.Configuration);
         builder.Services.AddProxyStep<CacheStep>(ProxyStepOrder.Cache);

@@ -7,7 +7,7 @@ namespace Gateway.Functions.Forwarding;
 internal static class ForwardingServiceCollectionExtensions
 {
     /// <summary>The forward path: options, the upstream client and forwarder, limits, credentials.</summary>
-    public static WebApplicationBuilder AddGatewayForwarding(this WebApplicationBuilder builder)
+    public static IHostApplicationBuilder AddGatewayForwarding(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<ProxyOptions>().Bind(builder.Configuration.GetSection(ProxyOptions.Section)).ValidateOnStart();
         builder.Services.AddSettingsValidator(ProxyOptions.Section, new ProxyOptionsValidator());

@@ -6,7 +6,7 @@ namespace Gateway.Functions.OneApi;
 internal static class OneApiServiceCollectionExtensions
 {
     /// <summary>The one OpenAI-format API at <c>/api/v1</c>: its entry adapter (route mapped by <c>MapProxy</c>) and its two steps.</summary>
-    public static WebApplicationBuilder AddOneApi(this WebApplicationBuilder builder)
+    public static IHostApplicationBuilder AddOneApi(this IHostApplicationBuilder builder)
     {
         builder.Services
             .AddProviderAdapter<OneApiAdapter>()

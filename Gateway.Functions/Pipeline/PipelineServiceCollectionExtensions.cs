@@ -20,7 +20,7 @@ internal static class PipelineServiceCollectionExtensions
     /// Today's steps, the pipeline that runs them, and the graceful stop. Call after the usage
     /// publisher is added: the stop marker must stop (reverse order) before the publisher flushes.
     /// </summary>
-    public static WebApplicationBuilder AddProxyPipeline(this WebApplicationBuilder builder)
+    public static IHostApplicationBuilder AddProxyPipeline(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
         services.AddProxyStep<AuthenticateStep>(ProxyStepOrder.Authenticate);

@@ -7,7 +7,7 @@ namespace Gateway.Functions.Privacy;
 internal static class PrivacyServiceCollectionExtensions
 {
     /// <summary>PII policies on the request path: the privacy step, the scanner, Azure AI Language when <c>Privacy__AzureLanguageEndpoint</c> is set.</summary>
-    public static WebApplicationBuilder AddGatewayPrivacy(this WebApplicationBuilder builder)
+    public static IHostApplicationBuilder AddGatewayPrivacy(this IHostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.AddOptions<PrivacyOptions>().Bind(builder.Configuration.GetSection(PrivacyOptions.Section));

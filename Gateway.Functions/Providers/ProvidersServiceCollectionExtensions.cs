@@ -10,7 +10,7 @@ internal static class ProvidersServiceCollectionExtensions
         return services;
     }
 
-    public static WebApplicationBuilder AddProviderAdapters(this WebApplicationBuilder builder)
+    public static IHostApplicationBuilder AddProviderAdapters(this IHostApplicationBuilder builder)
     {
         builder.Services
             .AddProviderAdapter<OpenAiAdapter>()

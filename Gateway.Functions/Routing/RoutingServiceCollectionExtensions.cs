@@ -7,7 +7,7 @@ namespace Gateway.Functions.Routing;
 internal static class RoutingServiceCollectionExtensions
 {
     /// <summary>Failover routes, health-aware rotation (<c>Rotation__*</c>) and custom providers.</summary>
-    public static WebApplicationBuilder AddGatewayRouting(this WebApplicationBuilder builder)
+    public static IHostApplicationBuilder AddGatewayRouting(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
         services.AddOptions<RotationOptions>().Bind(builder.Configuration.GetSection(RotationOptions.Section)).ValidateOnStart();

@@ -9,7 +9,7 @@ internal static class UsagePublishingExtensions
     /// Usage events go to a bounded in-memory buffer and from there, in batches, to the queue that
     /// <c>UsageTransport</c> names (a Storage queue by default, or Service Bus).
     /// </summary>
-    public static WebApplicationBuilder AddUsagePublishing(this WebApplicationBuilder builder)
+    public static IHostApplicationBuilder AddUsagePublishing(this IHostApplicationBuilder builder)
     {
         builder.Services.AddGatewayUsageTransport(builder.Configuration);
         builder.Services.AddGatewayUsagePublisher(builder.Configuration);

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Gateway.Domain.Config;
 using Gateway.Domain.Hosting;
 using Gateway.Domain.Keys;
@@ -9,12 +8,15 @@ namespace Gateway.Ingest.Functions.ConfigRefresh;
 /// <summary>
 /// The <c>config-refresh</c> timer function: expires keys past their ttl, rebuilds the Redis config
 /// cache and the spend counters from PostgreSQL.
-/// Triggered by the Functions host (<c>POST /config-refresh</c>) or, standalone, by
-/// <see cref="ConfigRefreshTimerService"/>; both call <see cref="RunAsync"/>.
+/// Triggered by the Functions host's timer (<c>Functions/ConfigRefreshTimerFunction</c>) or, in local
+/// mode, by <see cref="ConfigRefreshTimerService"/>; both call <see cref="RunAsync"/>.
 /// </summary>
 internal static class ConfigRefreshFunction
 {
     public const string Name = "config-refresh";
+
+    /// <summary>The timer's schedule, an app setting the host resolves (<c>%name%</c>).</summary>
+    public const string ScheduleExpression = "%" + ConfigRefreshOptions.ScheduleSetting + "%";
 
     /// <summary>
     /// Revokes keys past their ttl, rebuilds the config cache (which carries the revocations to the
@@ -29,7 +31,7 @@ internal static class ConfigRefreshFunction
         return version;
     }
 
-    public static WebApplicationBuilder AddConfigRefresh(this WebApplicationBuilder builder)
+    public static IHostApplicationBuilder AddConfigRefresh(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<ConfigRefreshOptions>()
             .Bind(builder.Configuration.GetSection("ConfigRefresh"))
@@ -38,23 +40,14 @@ internal static class ConfigRefreshFunction
         builder.Services.AddSettingsValidator("ConfigRefresh", new ConfigRefreshOptionsValidator(), new Dictionary<string, string> { ["Schedule"] = ConfigRefreshOptions.ScheduleSetting });
         builder.Services.AddSingleton<ConfigRefreshTimerService>();
         builder.Services.AddScoped<KeyExpirer>();
+        builder.Services.AddSingleton(new LocalTrigger(Name, "timerTrigger", new Dictionary<string, string> { ["schedule"] = ScheduleExpression }));
 
-        // Under the Functions host the timer trigger calls us; standalone we are our own timer.
-        if (Environment.GetEnvironmentVariable(GatewayHosting.CustomHandlerPortVariable) is null)
+        // Under the Functions host the timer trigger calls us; in local mode we are our own timer.
+        if (!builder.IsUnderFunctionsHost())
         {
             builder.Services.AddHostedService(sp => sp.GetRequiredService<ConfigRefreshTimerService>());
         }
 
         return builder;
-    }
-
-    public static IEndpointRouteBuilder MapConfigRefresh(this IEndpointRouteBuilder endpoints)
-    {
-        endpoints.MapFunctionInvocation(Name, static async (_, services, cancellationToken) =>
-        {
-            var version = await RunAsync(services, cancellationToken);
-            return JsonSerializer.SerializeToElement(version, IngestJsonContext.Default.Int64);
-        });
-        return endpoints;
     }
 }

@@ -7,7 +7,7 @@ namespace Gateway.Ingest.Functions.ConfigRefresh;
 
 /// <summary>
 /// When the config cache is rebuilt from PostgreSQL. <c>ConfigRefreshSchedule</c> is a flat name
-/// because the Functions host resolves it inside <c>config-refresh/function.json</c>
+/// because the Functions host resolves it in the timer trigger's schedule
 /// (<c>%ConfigRefreshSchedule%</c>), and a name with <c>__</c> would not resolve there.
 /// </summary>
 internal sealed class ConfigRefreshOptions : IValidatableObject

@@ -4,15 +4,15 @@ using Microsoft.Extensions.Options;
 namespace Gateway.Ingest.Functions.Usage;
 
 /// <summary>
-/// The standalone queue consumer (no Functions host): <c>UsageConsumer__Enabled</c>,
-/// <c>__Concurrency</c>, <c>__VisibilityTimeout</c>, <c>__MaxDequeueCount</c>, <c>__PollInterval</c>,
-/// <c>__ReceiveWait</c>. Under the host, the triggers and host.json govern instead.
+/// The usage queue consumers: local mode's Storage queue consumer and the Service Bus processor (both
+/// modes): <c>UsageConsumer__Enabled</c>, <c>__Concurrency</c>, <c>__VisibilityTimeout</c>,
+/// <c>__MaxDequeueCount</c>, <c>__PollInterval</c>. The Storage queue trigger follows host.json instead.
 /// </summary>
 internal sealed class UsageConsumerOptions
 {
     public const string Section = "UsageConsumer";
 
-    /// <summary>Standalone only: consume the configured usage queue.</summary>
+    /// <summary>Consume the configured usage queue (the Storage queue trigger, under the host, is disabled by its app setting instead).</summary>
     public bool Enabled { get; set; } = true;
 
     /// <summary>Messages processed at once.</summary>
@@ -36,10 +36,6 @@ internal sealed class UsageConsumerOptions
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:00.010", "00:01:00", ErrorMessage = "The setting UsageConsumer__PollInterval must be between 10 ms and 1 minute.")]
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(100);
-
-    /// <summary>Service Bus: the Peek-Lock long poll.</summary>
-    [Range(typeof(TimeSpan), "00:00:01", "00:01:00", ErrorMessage = "The setting UsageConsumer__ReceiveWait must be between 1 second and 1 minute.")]
-    public TimeSpan ReceiveWait { get; set; } = TimeSpan.FromSeconds(30);
 }
 
 [OptionsValidator]

@@ -1,5 +1,5 @@
 // One function app on its own Flex Consumption plan (Flex allows one app per plan), running the
-// gateway's self-contained linux-x64 custom handler (runtime "custom"). App settings are written
+// gateway's self-contained linux-x64 .NET isolated worker (runtime "dotnet-isolated"). App settings are written
 // separately (appsettings.bicep), after the app's identity has been granted its roles, so that
 // Key Vault references resolve on the first start.
 
@@ -83,11 +83,12 @@ resource app 'Microsoft.Web/sites@2024-11-01' = {
           }
         }
       }
-      // Custom handlers: the host starts host.json's customHandler.description.defaultExecutablePath
-      // ("handler") from the deployed package.
+      // The isolated worker: on Flex Consumption this is FUNCTIONS_WORKER_RUNTIME=dotnet-isolated (that
+      // app setting is not allowed there). The package is self-contained: the host starts the
+      // executable its worker.config.json names.
       runtime: {
-        name: 'custom'
-        version: '1.0'
+        name: 'dotnet-isolated'
+        version: '10.0'
       }
     }
   }

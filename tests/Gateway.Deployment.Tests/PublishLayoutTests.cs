@@ -1,12 +1,10 @@
-using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using System.Text.Json.Nodes;
 using Gateway.Testing;
 
 namespace Gateway.Deployment.Tests;
 
-/// <summary>Each app's publish output is a complete custom-handler function app whose handler starts and serves.</summary>
+/// <summary>Each app's publish output is a complete isolated-worker function app whose executable starts and serves.</summary>
 [Collection(PublishedAppsCollection.Name)]
 public sealed class PublishLayoutTests(PublishedApps published)
 {
@@ -19,32 +17,41 @@ public sealed class PublishLayoutTests(PublishedApps published)
 
     [Theory]
     [MemberData(nameof(Apps))]
-    public void Publish_FunctionFolders_AreAllThereWithTheirFunctionJson(string app)
+    public void Publish_FunctionsMetadata_ListsTheBuiltFunctions(string app)
     {
         var expected = FunctionAppContract.LoadFunctions(app).Select(f => f.Name).Order().ToList();
         Assert.NotEmpty(expected);
-        var actual = Directory.GetDirectories(published.Folder(app))
-            .Where(d => File.Exists(Path.Combine(d, "function.json")))
-            .Select(Path.GetFileName)
+        var published = JsonNode.Parse(File.ReadAllText(Path.Combine(Folder(app), "functions.metadata")))!.AsArray()
+            .Select(f => (string)f!["name"]!)
             .Order()
             .ToList();
-        Assert.Equal(expected, actual!);
-        foreach (var name in expected)
-        {
-            Assert.Equal(File.ReadAllText(RepoPaths.Combine(app, name, "function.json")), File.ReadAllText(Path.Combine(published.Folder(app), name, "function.json")));
-        }
+        Assert.Equal(expected, published);
+        Assert.False(Directory.Exists(Path.Combine(Folder(app), "health")), "no function.json folders remain");
     }
 
     [Theory]
     [MemberData(nameof(Apps))]
-    public void Publish_Handler_IsASelfContainedLinuxExecutable(string app)
+    public void Publish_AzureFunctionsFolder_HoldsTheHostSideExtensions(string app)
     {
-        var folder = published.Folder(app);
-        var handlerName = (string)FunctionAppContract.ReadJson(RepoPaths.Combine("host.json"))["customHandler"]!["description"]!["defaultExecutablePath"]!;
-        var handler = Path.Combine(folder, handlerName);
-        Assert.True(File.Exists(handler), $"{handlerName} missing in {app}'s publish output");
-        Assert.True(File.GetUnixFileMode(handler).HasFlag(UnixFileMode.UserExecute), "the handler must be executable");
-        var elf = File.ReadAllBytes(handler).AsSpan(0, 4).ToArray();
+        var extensions = Path.Combine(Folder(app), ".azurefunctions");
+        Assert.True(Directory.Exists(extensions), ".azurefunctions/ missing");
+        Assert.NotEmpty(Directory.GetFiles(extensions, "*.dll"));
+        Assert.True(File.Exists(Path.Combine(extensions, "extensions.json")) || File.Exists(Path.Combine(Folder(app), "extensions.json")), "extensions.json missing");
+    }
+
+    [Theory]
+    [MemberData(nameof(Apps))]
+    public void Publish_WorkerConfig_StartsTheSelfContainedLinuxExecutable(string app)
+    {
+        var folder = Folder(app);
+        var description = JsonNode.Parse(File.ReadAllText(Path.Combine(folder, "worker.config.json")))!["description"]!;
+        Assert.Equal("dotnet-isolated", (string?)description["language"]);
+        var executablePath = (string)description["defaultExecutablePath"]!;
+        Assert.EndsWith(app, executablePath, StringComparison.Ordinal);
+        var executable = Path.Combine(folder, app);
+        Assert.True(File.Exists(executable), $"{app} missing in the publish output");
+        Assert.True(File.GetUnixFileMode(executable).HasFlag(UnixFileMode.UserExecute), "the executable must be executable");
+        var elf = File.ReadAllBytes(executable).AsSpan(0, 4).ToArray();
         Assert.Equal(new byte[] { 0x7F, (byte)'E', (byte)'L', (byte)'F' }, elf);
 
         // Self-contained: the runtime ships in the folder, so the host image's .NET version does not matter.
@@ -56,69 +63,23 @@ public sealed class PublishLayoutTests(PublishedApps published)
 
     [Theory]
     [MemberData(nameof(Apps))]
-    public async Task Publish_HandlerUnderCustomHandlerPort_StartsAndAnswersHealth(string app)
+    public async Task Publish_ExecutableInLocalMode_StartsAndAnswersHealth(string app)
     {
-        var port = FreePort();
-        var start = new ProcessStartInfo(Path.Combine(published.Folder(app), "handler"))
+        var settings = new Dictionary<string, string>
         {
-            WorkingDirectory = published.Folder(app),
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
+            ["ConnectionStrings__Postgres"] = TestEnvironment.PostgresAdminConnectionString,
+            ["ConnectionStrings__Redis"] = TestEnvironment.RedisConnectionString,
+            ["Redis__KeyPrefix"] = RedisTestConnection.NewPrefix(),
+            ["Admin__Secret"] = "deployment-test-secret",
+            ["Encryption__Key"] = Convert.ToBase64String(new byte[32]),
+            ["UsageConsumer__Enabled"] = "false",
+            ["ConfigRefresh__RunOnStartup"] = "false",
         };
-
-        // What the Functions host provides: the port, and the app settings as environment variables.
-        start.Environment["FUNCTIONS_CUSTOMHANDLER_PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        start.Environment["ConnectionStrings__Postgres"] = TestEnvironment.PostgresAdminConnectionString;
-        start.Environment["ConnectionStrings__Redis"] = TestEnvironment.RedisConnectionString;
-        start.Environment["Redis__KeyPrefix"] = RedisTestConnection.NewPrefix();
-        start.Environment["Admin__Secret"] = "deployment-test-secret";
-        start.Environment["Encryption__Key"] = Convert.ToBase64String(new byte[32]);
-        using var process = Process.Start(start)!;
-        var log = new System.Text.StringBuilder();
-        process.OutputDataReceived += (_, e) => { lock (log) { log.AppendLine(e.Data); } };
-        process.ErrorDataReceived += (_, e) => { lock (log) { log.AppendLine(e.Data); } };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        try
-        {
-            using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(5) };
-            var deadline = Stopwatch.StartNew();
-            HttpResponseMessage? response = null;
-            while (deadline.Elapsed < TimeSpan.FromSeconds(60) && !process.HasExited)
-            {
-                try
-                {
-                    response = await client.GetAsync("/api/health");
-                    break;
-                }
-                catch (HttpRequestException)
-                {
-                    await Task.Delay(200);
-                }
-            }
-
-            string output;
-            lock (log)
-            {
-                output = log.ToString();
-            }
-
-            Assert.True(response is not null, $"{app}'s handler did not answer on port {port}:\n{output}");
-            Assert.Equal(HttpStatusCode.OK, response!.StatusCode);
-            var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
-            Assert.Equal("Healthy", (string?)body["checks"]!["redis"]);
-        }
-        finally
-        {
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync();
-        }
+        var outcome = await Infra.HandlerProcess.StartAndProbeHealthAsync(Path.Combine(Folder(app), app), Folder(app), settings, TimeSpan.FromSeconds(60));
+        Assert.True(outcome.Answered, $"{app} did not answer /api/health:\n{outcome.Output}");
+        Assert.Equal(HttpStatusCode.OK, outcome.Status);
+        Assert.Equal("Healthy", (string?)JsonNode.Parse(outcome.Body)!["checks"]!["redis"]);
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    private string Folder(string app) => published.Folder(app);
 }

@@ -29,7 +29,7 @@ public sealed class SettingsDocumentationTests
     public void SampleSettings_HoldNoRealSecrets()
     {
         var values = AppSettings.SampleValues();
-        Assert.Equal("Custom", values["FUNCTIONS_WORKER_RUNTIME"]);
+        Assert.Equal("dotnet-isolated", values["FUNCTIONS_WORKER_RUNTIME"]);
         Assert.Equal("UseDevelopmentStorage=true", values["AzureWebJobsStorage"]);
         Assert.DoesNotContain(values.Values, v => v.StartsWith("sk-", StringComparison.Ordinal));
     }

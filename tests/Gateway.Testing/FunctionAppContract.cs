@@ -1,86 +1,66 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Gateway.Domain.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.Routing.Patterns;
 using Microsoft.AspNetCore.Routing.Template;
+using Microsoft.Extensions.DependencyInjection;
 using Xunit;
 
 namespace Gateway.Testing;
 
 /// <summary>
-/// Checks an app against the Azure Functions custom-handler contract: its <c>function.json</c>
-/// files, and that the functions they declare cover exactly the endpoints the app serves.
+/// Checks an app against the Azure Functions isolated-worker contract: the <c>functions.metadata</c>
+/// the Worker SDK generated into the app's build output from its <c>[Function]</c> classes, against
+/// what local mode serves (the endpoints of <see cref="GatewayHttpApp"/> and the
+/// <see cref="LocalTrigger"/> stand-ins), both ways.
 /// </summary>
 public static class FunctionAppContract
 {
-    /// <summary>Binding types of the Functions extension bundle 4.x that this project may use.</summary>
-    public static readonly IReadOnlySet<string> DocumentedBindingTypes = new HashSet<string>(StringComparer.Ordinal)
-    {
-        "httpTrigger", "http", "timerTrigger", "queueTrigger", "queue", "serviceBusTrigger", "serviceBus", "blobTrigger", "blob",
-    };
-
     private static readonly HashSet<string> TriggerTypes = ["httpTrigger", "timerTrigger", "queueTrigger", "serviceBusTrigger", "blobTrigger"];
     private static readonly HashSet<string> HttpMethodNames = ["get", "post", "put", "patch", "delete", "head", "options", "trace"];
 
-    /// <summary>A function folder: its name, trigger type, and for HTTP its route and methods.</summary>
+    /// <summary>A function: its name, trigger type, and for HTTP its route and methods.</summary>
     public sealed record FunctionDefinition(string Name, string TriggerType, string? Route, IReadOnlyList<string> Methods, JsonObject Trigger);
 
-    /// <summary>Reads and validates every <c>*/function.json</c> of the app folder (e.g. <c>Gateway.Functions</c>).</summary>
+    /// <summary>The app's build output folder (same configuration as the running tests), e.g. <c>Gateway.Functions/bin/Debug/net10.0</c>.</summary>
+    public static string BuildOutput(string appFolder)
+    {
+        var testOutput = new DirectoryInfo(AppContext.BaseDirectory);
+        var framework = testOutput.Name;
+        var configuration = testOutput.Parent!.Name;
+        return RepoPaths.Combine(appFolder, "bin", configuration, framework);
+    }
+
+    /// <summary>Reads and validates the app's generated <c>functions.metadata</c>.</summary>
     public static IReadOnlyList<FunctionDefinition> LoadFunctions(string appFolder)
     {
+        var file = Path.Combine(BuildOutput(appFolder), "functions.metadata");
+        Assert.True(File.Exists(file), $"{file} is missing: build {appFolder} (the Worker SDK generates it from the [Function] classes)");
         var functions = new List<FunctionDefinition>();
-        foreach (var dir in Directory.GetDirectories(RepoPaths.Combine(appFolder)))
+        foreach (var function in JsonNode.Parse(File.ReadAllText(file))!.AsArray().Select(f => f!.AsObject()))
         {
-            var file = Path.Combine(dir, "function.json");
-            if (!File.Exists(file))
-            {
-                continue;
-            }
-
-            var name = Path.GetFileName(dir);
+            var name = (string)function["name"]!;
             Assert.Matches("^[A-Za-z][A-Za-z0-9_-]{0,127}$", name);
-            Assert.True(Directory.GetFiles(dir).Length == 1 && Directory.GetDirectories(dir).Length == 0, $"{name}/ must hold only function.json");
-
-            var root = JsonNode.Parse(File.ReadAllText(file))!.AsObject();
-            var bindings = root["bindings"]?.AsArray() ?? throw new Xunit.Sdk.XunitException($"{name}/function.json has no bindings");
-            foreach (var binding in bindings.Select(b => b!.AsObject()))
-            {
-                var type = (string?)binding["type"];
-                Assert.True(type is not null && DocumentedBindingTypes.Contains(type), $"{name}: binding type '{type}' is not a documented type");
-                Assert.Contains((string?)binding["direction"], new[] { "in", "out", "inout" });
-                Assert.False(string.IsNullOrEmpty((string?)binding["name"]), $"{name}: a binding without a name");
-            }
-
-            var triggers = bindings.Select(b => b!.AsObject()).Where(b => TriggerTypes.Contains((string)b["type"]!)).ToList();
+            Assert.Equal("dotnet-isolated", (string?)function["language"]);
+            Assert.Equal(appFolder + ".dll", (string?)function["scriptFile"]);
+            var bindings = function["bindings"]!.AsArray().Select(b => b!.AsObject()).ToList();
+            var triggers = bindings.Where(b => TriggerTypes.Contains((string)b["type"]!)).ToList();
             Assert.True(triggers.Count == 1, $"{name}: exactly one trigger binding expected, found {triggers.Count}");
             var trigger = triggers[0];
-            Assert.Equal("in", (string?)trigger["direction"]);
+            Assert.Equal("in", ((string?)trigger["direction"])?.ToLowerInvariant());
             var triggerType = (string)trigger["type"]!;
             string? route = null;
             List<string> methods = [];
-            switch (triggerType)
+            if (triggerType == "httpTrigger")
             {
-                case "httpTrigger":
-                    route = (string?)trigger["route"];
-                    Assert.False(string.IsNullOrWhiteSpace(route), $"{name}: an HTTP trigger needs a route");
-                    Assert.Contains((string?)trigger["authLevel"], new[] { "anonymous", "function", "admin" });
-                    methods = [.. trigger["methods"]!.AsArray().Select(m => ((string)m!).ToLowerInvariant())];
-                    Assert.All(methods, m => Assert.Contains(m, HttpMethodNames));
-                    Assert.Contains(bindings, b => (string?)b!["type"] == "http" && (string?)b["direction"] == "out");
-                    _ = TemplateParser.Parse(route!);
-                    break;
-                case "timerTrigger":
-                    Assert.False(string.IsNullOrWhiteSpace((string?)trigger["schedule"]), $"{name}: a timer needs a schedule");
-                    break;
-                case "queueTrigger":
-                    Assert.False(string.IsNullOrWhiteSpace((string?)trigger["queueName"]), $"{name}: a queue trigger needs queueName");
-                    break;
-                case "serviceBusTrigger":
-                    Assert.False(string.IsNullOrWhiteSpace((string?)trigger["queueName"]) && string.IsNullOrWhiteSpace((string?)trigger["topicName"]), $"{name}: a Service Bus trigger needs a queue or topic");
-                    break;
-                default:
-                    break;
+                route = (string?)trigger["route"];
+                Assert.False(string.IsNullOrWhiteSpace(route), $"{name}: an HTTP function needs an explicit Route (its name would become its path)");
+                Assert.Equal("anonymous", ((string?)trigger["authLevel"])?.ToLowerInvariant());
+                methods = [.. trigger["methods"]!.AsArray().Select(m => ((string)m!).ToLowerInvariant())];
+                Assert.All(methods, m => Assert.Contains(m, HttpMethodNames));
+                _ = TemplateParser.Parse(route!);
             }
 
             functions.Add(new FunctionDefinition(name, triggerType, route, methods, trigger));
@@ -90,17 +70,18 @@ public static class FunctionAppContract
     }
 
     /// <summary>
-    /// Every endpoint the app maps is reachable through a function: an HTTP endpoint through an
-    /// HTTP function whose route (behind host.json's <c>api</c> prefix) and methods match it, a
-    /// <c>POST /{name}</c> invocation endpoint through a non-HTTP function of that name. And every
-    /// function reaches an endpoint.
+    /// Both ways: every HTTP endpoint local mode maps is reachable through an HTTP function whose
+    /// route (behind host.json's <c>api</c> prefix) and methods match it, and every HTTP function
+    /// reaches an endpoint; the non-HTTP functions are exactly the <see cref="LocalTrigger"/>s, with
+    /// the same trigger types and settings. A failure names the missing side and what to add.
     /// </summary>
     public static void AssertCoversEndpoints(string appFolder, IServiceProvider services)
     {
         var functions = LoadFunctions(appFolder);
-        var endpoints = ((EndpointDataSource)services.GetService(typeof(EndpointDataSource))!).Endpoints.OfType<RouteEndpoint>().ToList();
+        var endpoints = services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>().ToList();
         Assert.NotEmpty(endpoints);
         var routePrefix = HostRoutePrefix();
+        var problems = new List<string>();
         var matchedFunctions = new HashSet<string>();
 
         foreach (var endpoint in endpoints)
@@ -108,27 +89,52 @@ public static class FunctionAppContract
             var pattern = endpoint.RoutePattern.RawText ?? string.Empty;
             var methods = endpoint.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods.Select(m => m.ToLowerInvariant()).ToList() ?? [.. HttpMethodNames];
             var samplePath = SamplePath(endpoint.RoutePattern);
-
-            var invocation = functions.FirstOrDefault(f => f.TriggerType != "httpTrigger" && samplePath == "/" + f.Name);
-            if (invocation is not null)
+            var http = functions.Where(f => f.TriggerType == "httpTrigger" && RouteMatches(routePrefix + "/" + f.Route, samplePath)).ToList();
+            if (http.Count == 0)
             {
-                Assert.Equal(["post"], methods);
-                matchedFunctions.Add(invocation.Name);
+                problems.Add($"local mode serves '{pattern}' ({string.Join(",", methods).ToUpperInvariant()}) but no function in functions.metadata routes to it: add a [Function] with [HttpTrigger(AuthorizationLevel.Anonymous, ..., Route = \"...\")] in {appFolder}/Functions/");
                 continue;
             }
 
-            var http = functions.Where(f => f.TriggerType == "httpTrigger" && RouteMatches(routePrefix + "/" + f.Route, samplePath)).ToList();
-            Assert.True(http.Count > 0, $"{appFolder}: endpoint '{pattern}' ({string.Join(",", methods)}) is not declared by any function.json");
-            foreach (var method in methods)
+            foreach (var method in methods.Where(m => !http.Any(f => f.Methods.Contains(m))))
             {
-                Assert.True(http.Any(f => f.Methods.Contains(method)), $"{appFolder}: endpoint '{pattern}' answers {method.ToUpperInvariant()} but no function declares that method for it");
+                problems.Add($"local mode answers {method.ToUpperInvariant()} on '{pattern}' but no function declares that method for it (functions: {string.Join(", ", http.Select(f => f.Name))})");
             }
 
             matchedFunctions.UnionWith(http.Select(f => f.Name));
         }
 
-        var unused = functions.Select(f => f.Name).Except(matchedFunctions).ToList();
-        Assert.True(unused.Count == 0, $"{appFolder}: functions with no endpoint behind them: {string.Join(", ", unused)}");
+        foreach (var function in functions.Where(f => f.TriggerType == "httpTrigger" && !matchedFunctions.Contains(f.Name)))
+        {
+            problems.Add($"function '{function.Name}' (route '{function.Route}') has no endpoint behind it in local mode: map one in Program.cs, or remove the function");
+        }
+
+        var local = services.GetServices<LocalTrigger>().ToDictionary(t => t.Function);
+        foreach (var function in functions.Where(f => f.TriggerType != "httpTrigger"))
+        {
+            if (!local.Remove(function.Name, out var stand))
+            {
+                problems.Add($"function '{function.Name}' ({function.TriggerType}) has no local-mode stand-in: register a LocalTrigger and a hosted service calling the same handler");
+                continue;
+            }
+
+            if (stand.TriggerType != function.TriggerType)
+            {
+                problems.Add($"function '{function.Name}' is a {function.TriggerType} but local mode stands in for a {stand.TriggerType}");
+            }
+
+            foreach (var (property, value) in stand.Settings)
+            {
+                var declared = (string?)function.Trigger[property];
+                if (declared != value)
+                {
+                    problems.Add($"function '{function.Name}': {property} is '{declared}' in functions.metadata but '{value}' in local mode");
+                }
+            }
+        }
+
+        problems.AddRange(local.Keys.Select(name => $"local mode stands in for a function '{name}' that functions.metadata lacks: add its [Function] in {appFolder}/Functions/"));
+        Assert.True(problems.Count == 0, $"{appFolder}: functions.metadata and local mode disagree:\n  " + string.Join("\n  ", problems));
     }
 
     public static string HostRoutePrefix()

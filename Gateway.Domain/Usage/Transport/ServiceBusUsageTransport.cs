@@ -1,17 +1,17 @@
 using Azure;
-using Gateway.Domain.Queues.ServiceBus;
+using Azure.Messaging.ServiceBus;
 using Gateway.Domain.Usage.Publishing;
 
 namespace Gateway.Domain.Usage.Transport;
 
 /// <summary>
 /// Sends usage events to the Service Bus queue as <see cref="UsageBatchEnvelope"/> messages of up to
-/// <see cref="UsageMessageCodec.ServiceBusMaxBodyBytes"/> bytes of JSON each, all in Send Message
-/// Batch requests (split by the client to stay within 256 KiB per request). Each message's MessageId
-/// is its batch id, so the queue's duplicate detection, when enabled, drops the copies a retried
-/// send makes; ingest is idempotent per event id either way.
+/// <see cref="UsageMessageCodec.ServiceBusMaxBodyBytes"/> bytes of JSON each, packed into as few
+/// <see cref="ServiceBusMessageBatch"/> sends as the sender's size limit allows. Each message's
+/// MessageId is its batch id, so the queue's duplicate detection drops the copies a retried send
+/// makes; ingest is idempotent per event id either way.
 /// </summary>
-public sealed class ServiceBusUsageTransport(UsageQueueClients clients, UsageBatchEncoder encoder) : IUsageEventTransport
+public sealed class ServiceBusUsageTransport(ServiceBusSender sender, UsageBatchEncoder encoder, UsageQueueClients clients) : IUsageEventTransport
 {
     public async Task SendBatchAsync(IReadOnlyList<UsageEventMessage> batch, CancellationToken cancellationToken)
     {
@@ -27,7 +27,40 @@ public sealed class ServiceBusUsageTransport(UsageQueueClients clients, UsageBat
             throw;
         }
 
-        var messages = encoded.Select(static m => new ServiceBusRestMessage(m.Body) { MessageId = m.BatchId, ContentType = "application/json" });
-        await clients.ServiceBus.SendBatchAsync(messages, cancellationToken);
+        ServiceBusMessageBatch? current = null;
+        try
+        {
+            foreach (var message in encoded.Select(static m => new ServiceBusMessage(m.Body) { MessageId = m.BatchId, ContentType = "application/json" }))
+            {
+                current ??= await sender.CreateMessageBatchAsync(cancellationToken);
+                if (current.TryAddMessage(message))
+                {
+                    continue;
+                }
+
+                if (current.Count == 0)
+                {
+                    // The codec keeps bodies far below the smallest tier's limit: this is a bug, not load.
+                    throw new InvalidOperationException($"A usage message of {message.Body.ToMemory().Length} bytes does not fit in an empty Service Bus batch of {current.MaxSizeInBytes} bytes.");
+                }
+
+                await sender.SendMessagesAsync(current, cancellationToken);
+                current.Dispose();
+                current = await sender.CreateMessageBatchAsync(cancellationToken);
+                if (!current.TryAddMessage(message))
+                {
+                    throw new InvalidOperationException($"A usage message of {message.Body.ToMemory().Length} bytes does not fit in an empty Service Bus batch of {current.MaxSizeInBytes} bytes.");
+                }
+            }
+
+            if (current is { Count: > 0 })
+            {
+                await sender.SendMessagesAsync(current, cancellationToken);
+            }
+        }
+        finally
+        {
+            current?.Dispose();
+        }
     }
 }

@@ -3,7 +3,7 @@ using Azure.Identity;
 using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
 using Azure.Storage.Queues.Models;
-using Gateway.Domain.Queues.ServiceBus;
+using Azure.Messaging.ServiceBus;
 using Microsoft.Extensions.Options;
 
 namespace Gateway.Domain.Usage.Transport;
@@ -12,9 +12,9 @@ namespace Gateway.Domain.Usage.Transport;
 /// The clients of the usage queue, its poison queue, the claim-check container and the Service Bus
 /// queue, built once from <see cref="UsageTransportOptions"/>. The Storage queue, poison queue and
 /// blob container are created if missing on first use; the Service Bus queue is provisioned by the
-/// deployment (the REST runtime API has no management operations).
+/// deployment (infra/), reached over AMQP with a connection string or Microsoft Entra ID.
 /// </summary>
-public sealed class UsageQueueClients
+public sealed class UsageQueueClients : IAsyncDisposable
 {
     /// <summary>Claim-check blobs live here, named by event id.</summary>
     public const string ClaimContainerName = "usage-claims";
@@ -24,7 +24,8 @@ public sealed class UsageQueueClients
     private readonly Lazy<QueueClient> _queue;
     private readonly Lazy<QueueClient> _poisonQueue;
     private readonly Lazy<BlobContainerClient> _claims;
-    private readonly Lazy<ServiceBusRestClient> _serviceBus;
+    private readonly Lazy<ServiceBusClient> _serviceBus;
+    private readonly Lazy<ServiceBusSender> _serviceBusSender;
     private readonly CreateOnce _queueCreated;
     private readonly CreateOnce _poisonCreated;
     private readonly CreateOnce _claimsCreated;
@@ -38,6 +39,7 @@ public sealed class UsageQueueClients
         _poisonQueue = new(() => CreateQueueClient(PoisonQueueName, poisonUndecodable: false));
         _claims = new(CreateClaimsClient);
         _serviceBus = new(CreateServiceBusClient);
+        _serviceBusSender = new(() => _serviceBus.Value.CreateSender(_options.QueueName));
         _queueCreated = new(ct => Queue.CreateIfNotExistsAsync(cancellationToken: ct));
         _poisonCreated = new(ct => PoisonQueue.CreateIfNotExistsAsync(cancellationToken: ct));
         _claimsCreated = new(ct => ClaimContainer.CreateIfNotExistsAsync(cancellationToken: ct));
@@ -57,7 +59,11 @@ public sealed class UsageQueueClients
 
     public BlobContainerClient ClaimContainer => _claims.Value;
 
-    internal ServiceBusRestClient ServiceBus => _serviceBus.Value;
+    /// <summary>One AMQP connection per process, shared by the sender and the processor.</summary>
+    public ServiceBusClient ServiceBus => _serviceBus.Value;
+
+    /// <summary>The usage queue's sender (thread-safe, kept for the process's lifetime).</summary>
+    public ServiceBusSender ServiceBusSender => _serviceBusSender.Value;
 
     // A Storage queue message holds 64 KiB of Base64: 48 KiB of text, less room for the reason's growth.
     private const int MaxPoisonRecordBytes = 46 * 1024;
@@ -157,17 +163,20 @@ public sealed class UsageQueueClients
             ? new BlobServiceClient(_options.StorageBlobServiceUri!, Credential(_options.StorageClientId)).GetBlobContainerClient(ClaimContainerName)
             : new BlobContainerClient(_options.StorageConnectionString, ClaimContainerName);
 
-    private ServiceBusRestClient CreateServiceBusClient()
+    private ServiceBusClient CreateServiceBusClient()
     {
-        var serviceBusOptions = new ServiceBusOptions
+        var options = new ServiceBusClientOptions { Identifier = "gateway-usage" };
+        return _options.ServiceBusConnectionString is { } connectionString
+            ? new ServiceBusClient(connectionString, options)
+            : new ServiceBusClient(_options.ServiceBusNamespace, Credential(_options.ServiceBusClientId), options);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_serviceBus.IsValueCreated)
         {
-            ConnectionString = _options.ServiceBusConnectionString,
-            FullyQualifiedNamespace = _options.ServiceBusNamespace,
-            QueueName = _options.QueueName,
-            Endpoint = _options.ServiceBusEndpoint,
-        };
-        var credential = _options.ServiceBusConnectionString is null ? Credential(_options.ServiceBusClientId) : null;
-        return new ServiceBusRestClient(serviceBusOptions, credential, timeProvider: _time);
+            await _serviceBus.Value.DisposeAsync();
+        }
     }
 
     private static DefaultAzureCredential Credential(string? clientId)

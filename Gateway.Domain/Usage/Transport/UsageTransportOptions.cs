@@ -5,8 +5,8 @@ namespace Gateway.Domain.Usage.Transport;
 
 /// <summary>
 /// Where usage events are queued. The names are flat (no section) because the Functions host
-/// resolves them literally: <c>%UsageQueueName%</c> in both trigger <c>function.json</c> files, and
-/// <c>UsageQueueStorage</c> / <c>UsageServiceBus</c> as the triggers' <c>connection</c>, with the
+/// resolves them literally: <c>%UsageQueueName%</c> in the queue trigger, and
+/// <c>UsageQueueStorage</c> as its <c>connection</c> (<c>UsageServiceBus</c> likewise for the Service Bus client), with the
 /// host's identity-based convention (<c>{connection}__queueServiceUri</c>,
 /// <c>{connection}__fullyQualifiedNamespace</c>, <c>{connection}__clientId</c>).
 /// </summary>
@@ -48,7 +48,7 @@ public sealed class UsageTransportOptions
     [SettingName(StorageSetting + "__clientId")]
     public string? StorageClientId { get; set; }
 
-    /// <summary>Service Bus SAS connection string (<c>Endpoint=sb://...;SharedAccessKeyName=...;SharedAccessKey=...</c>).</summary>
+    /// <summary>Service Bus connection string (<c>Endpoint=sb://...;SharedAccessKeyName=...;SharedAccessKey=...</c>).</summary>
     [SettingName(ServiceBusSetting)]
     public string? ServiceBusConnectionString { get; set; }
 
@@ -58,10 +58,6 @@ public sealed class UsageTransportOptions
 
     [SettingName(ServiceBusSetting + "__clientId")]
     public string? ServiceBusClientId { get; set; }
-
-    /// <summary>Tests only: send Service Bus requests here (http on loopback allowed) instead of <c>https://{namespace}/</c>.</summary>
-    [SettingName(ServiceBusSetting + "__endpoint")]
-    public Uri? ServiceBusEndpoint { get; set; }
 
     public UsageTransportKind Kind
         => Enum.TryParse<UsageTransportKind>(Transport, ignoreCase: true, out var kind) ? kind : UsageTransportKind.StorageQueue;
@@ -89,7 +85,6 @@ public sealed class UsageTransportOptions
         ServiceBusConnectionString = NullIfBlank(serviceBus.Value);
         ServiceBusNamespace = NullIfBlank(serviceBus["fullyQualifiedNamespace"]);
         ServiceBusClientId = NullIfBlank(serviceBus["clientId"]);
-        ServiceBusEndpoint = UriOrNull(serviceBus["endpoint"]);
     }
 
     private static string? NullIfBlank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();

@@ -1,5 +1,5 @@
 using System.Net;
-using Gateway.Domain.Queues.ServiceBus;
+using Azure.Messaging.ServiceBus;
 using Microsoft.Extensions.Options;
 
 namespace Gateway.Domain.Usage.Transport;
@@ -21,7 +21,7 @@ internal sealed class UsageTransportOptionsValidator : IValidateOptions<UsageTra
         {
             failures.Add($"The setting {UsageTransportOptions.QueueNameSetting} must be a Storage queue name: 3-56 lowercase letters, digits and single hyphens, starting and ending with a letter or digit (56 leaves room for the '-poison' queue); got '{options.QueueName}'.");
         }
-        else if (kind == UsageTransportKind.ServiceBus && !ServiceBusOptionsValidator.IsEntityPath(options.QueueName))
+        else if (kind == UsageTransportKind.ServiceBus && !IsEntityPath(options.QueueName))
         {
             failures.Add($"The setting {UsageTransportOptions.QueueNameSetting} must be a Service Bus queue name (letters, digits, '.', '-', '_', '/'); got '{options.QueueName}'.");
         }
@@ -73,7 +73,7 @@ internal sealed class UsageTransportOptionsValidator : IValidateOptions<UsageTra
             failures.Add($"Set exactly one of the setting {serviceBus} (a SAS connection string) and the setting {serviceBus}__fullyQualifiedNamespace (Microsoft Entra ID) for the Service Bus usage transport.");
         }
 
-        if (hasConnectionString && ServiceBusConnectionString.TryParse(options.ServiceBusConnectionString!, out var error) is null)
+        if (hasConnectionString && ConnectionStringError(options.ServiceBusConnectionString!) is { } error)
         {
             failures.Add($"The setting {serviceBus} is invalid: {error}");
         }
@@ -82,12 +82,34 @@ internal sealed class UsageTransportOptionsValidator : IValidateOptions<UsageTra
         {
             failures.Add($"The setting {serviceBus}__fullyQualifiedNamespace must be a host name such as {{namespace}}.servicebus.windows.net, without scheme or path.");
         }
+    }
 
-        if (options.ServiceBusEndpoint is { } endpoint && !ServiceBusOptionsValidator.IsAllowedEndpoint(endpoint))
+    // The SDK's own parser (what ServiceBusClient does with it); the key is never part of the message.
+    private static string? ConnectionStringError(string connectionString)
+    {
+        try
         {
-            failures.Add($"The setting {serviceBus}__endpoint must be an absolute https URI, or http on a loopback address (tests only).");
+            var properties = ServiceBusConnectionStringProperties.Parse(connectionString);
+            if (properties.Endpoint is null)
+            {
+                return "it has no Endpoint=sb://{namespace}.servicebus.windows.net/.";
+            }
+
+            return string.IsNullOrEmpty(properties.SharedAccessKeyName) && string.IsNullOrEmpty(properties.SharedAccessSignature)
+                ? "it has neither SharedAccessKeyName/SharedAccessKey nor SharedAccessSignature."
+                : null;
+        }
+        catch (Exception ex) when (ex is FormatException or ArgumentException)
+        {
+            return "it is not a Service Bus connection string (Endpoint=sb://...;SharedAccessKeyName=...;SharedAccessKey=...).";
         }
     }
+
+    // Service Bus entity names: letters, digits, '.', '-', '_' and '/' separators.
+    internal static bool IsEntityPath(string path)
+        => path.Length is > 0 and <= 260
+            && path[0] != '/' && path[^1] != '/'
+            && path.All(static c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_' or '/');
 
     // Storage queue names: 3-63 chars, lowercase letters, digits and hyphens, no leading, trailing or
     // doubled hyphen ("Naming Queues and Metadata"); 56 at most so that "{name}-poison" is valid too.

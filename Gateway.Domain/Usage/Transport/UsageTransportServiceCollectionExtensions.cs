@@ -24,7 +24,7 @@ public static class UsageTransportServiceCollectionExtensions
         services.TryAddSingleton<UsageBatchEncoder>();
         services.TryAddSingleton<IUsageEventTransport>(static sp => sp.GetRequiredService<UsageQueueClients>().Kind switch
         {
-            UsageTransportKind.ServiceBus => ActivatorUtilities.CreateInstance<ServiceBusUsageTransport>(sp),
+            UsageTransportKind.ServiceBus => ActivatorUtilities.CreateInstance<ServiceBusUsageTransport>(sp, sp.GetRequiredService<UsageQueueClients>().ServiceBusSender),
             _ => ActivatorUtilities.CreateInstance<StorageQueueUsageTransport>(sp),
         });
         return services;

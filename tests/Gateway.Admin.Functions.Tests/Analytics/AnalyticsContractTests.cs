@@ -22,7 +22,7 @@ public sealed class AnalyticsContractTests(AnalyticsFixture fx) : IClassFixture<
 
     [Theory]
     [MemberData(nameof(Endpoints))]
-    public void FunctionJson_AnalyticsEndpoint_DeclaredWithItsMethod(string method, string path)
+    public void FunctionsMetadata_AnalyticsEndpoint_DeclaredWithItsMethod(string method, string path)
     {
         var prefix = FunctionAppContract.HostRoutePrefix();
         var matching = FunctionAppContract.LoadFunctions("Gateway.Admin.Functions")
@@ -32,7 +32,7 @@ public sealed class AnalyticsContractTests(AnalyticsFixture fx) : IClassFixture<
             .Select(f => f.Name)
             .ToList();
         Assert.True(matching.Count == 1, $"{method.ToUpperInvariant()} {path}: expected one function, found [{string.Join(", ", matching)}]");
-        Assert.Equal("anonymous", (string?)FunctionAppContract.LoadFunctions("Gateway.Admin.Functions").Single(f => f.Name == matching[0]).Trigger["authLevel"]);
+        Assert.Equal("anonymous", ((string?)FunctionAppContract.LoadFunctions("Gateway.Admin.Functions").Single(f => f.Name == matching[0]).Trigger["authLevel"])?.ToLowerInvariant());
     }
 
     [Theory]

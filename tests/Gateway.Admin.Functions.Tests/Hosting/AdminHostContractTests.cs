@@ -30,11 +30,11 @@ public sealed class AdminHostContractTests : IAsyncLifetime
     }
 
     [Fact]
-    public void FunctionJson_EveryFunction_UsesDocumentedBindings()
+    public void FunctionsMetadata_EveryFunction_IsAnAnonymousHttpFunctionWithARoute()
         => Assert.NotEmpty(FunctionAppContract.LoadFunctions("Gateway.Admin.Functions"));
 
     [Fact]
-    public void Functions_DeclareEveryEndpointTheAdminAppServes()
+    public void FunctionsMetadata_MatchesTheEndpointsLocalModeMaps()
         => FunctionAppContract.AssertCoversEndpoints("Gateway.Admin.Functions", _app.Services);
 
     [Fact]

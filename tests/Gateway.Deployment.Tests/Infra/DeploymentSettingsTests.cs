@@ -45,7 +45,7 @@ public sealed class DeploymentSettingsTests(PublishedApps published)
     {
         var app = InfraTemplateTests.AppOfRole[role];
         var result = await RequiredSettingsProbe.RunAsync(
-            Path.Combine(published.Folder(app), PublishZipTests.HandlerName),
+            Path.Combine(published.Folder(app), app),
             preset,
             name => CandidateValue(template, name),
             group => group.FirstOrDefault(template.ContainsKey),

@@ -6,9 +6,9 @@ using System.Text;
 namespace Gateway.Deployment.Tests.Infra;
 
 /// <summary>
-/// Starts a published <c>handler</c> the way the Functions host does (FUNCTIONS_CUSTOMHANDLER_PORT
-/// and the app settings as environment variables, and nothing else), and waits until it answers
-/// <c>/api/health</c> or exits.
+/// Starts a published app's executable in local mode with the app settings as environment variables
+/// and nothing else (the worker cannot start under a Functions host here: none can run), on a free
+/// port, and waits until it answers <c>/api/health</c> or exits.
 /// </summary>
 internal static class HandlerProcess
 {
@@ -34,7 +34,10 @@ internal static class HandlerProcess
             start.Environment[name] = value;
         }
 
-        start.Environment["FUNCTIONS_CUSTOMHANDLER_PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        foreach (var role in new[] { "Proxy", "Admin", "Ingest" })
+        {
+            start.Environment[$"Ports__{role}"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
 
         using var process = Process.Start(start)!;
         var log = new StringBuilder();

@@ -125,22 +125,34 @@ public sealed partial class InfraTemplateTests
             Assert.Equal("SystemAssigned", (string?)site["identity"]!["type"]);
             Assert.True((bool?)site["properties"]!["httpsOnly"]);
             var config = site["properties"]!["functionAppConfig"]!;
-            Assert.Equal("custom", (string?)config["runtime"]!["name"]);
+            // Flex Consumption's form of FUNCTIONS_WORKER_RUNTIME=dotnet-isolated.
+            Assert.Equal("dotnet-isolated", (string?)config["runtime"]!["name"]);
+            Assert.Equal("10.0", (string?)config["runtime"]!["version"]);
             Assert.Equal("SystemAssignedIdentity", (string?)config["deployment"]!["storage"]!["authentication"]!["type"]);
         }
     }
 
-    [Fact]
-    public async Task Proxy_HasAlwaysReadyHttpInstances_AdminAndIngestScaleToZero()
+    [Theory]
+    [MemberData(nameof(Transports))]
+    public async Task Proxy_HasAlwaysReadyHttpInstances_AdminScalesToZero_IngestStaysUpForTheServiceBusProcessor(string transport)
     {
-        var snapshot = await InfraTemplate.ForTransportAsync("ServiceBus");
+        var snapshot = await InfraTemplate.ForTransportAsync(transport);
         static JsonArray AlwaysReady(JsonObject site) => site["properties"]!["functionAppConfig"]!["scaleAndConcurrency"]!["alwaysReady"]!.AsArray();
 
         var proxy = Assert.Single(AlwaysReady(snapshot.Site("proxy")));
         Assert.Equal("http", (string?)proxy!["name"]);
         Assert.True((int)proxy["instanceCount"]! >= 1);
         Assert.Empty(AlwaysReady(snapshot.Site("admin")));
-        Assert.Empty(AlwaysReady(snapshot.Site("ingest")));
+        if (transport == "ServiceBus")
+        {
+            // No trigger wakes or scales the app for Service Bus messages: the processor runs in one kept instance.
+            var ingest = Assert.Single(AlwaysReady(snapshot.Site("ingest")));
+            Assert.Equal(1, (int)ingest!["instanceCount"]!);
+        }
+        else
+        {
+            Assert.Empty(AlwaysReady(snapshot.Site("ingest")));
+        }
     }
 
     [Fact]
@@ -315,7 +327,7 @@ public sealed partial class InfraTemplateTests
                 {
                     Assert.True(
                         settings.Keys.Any(k => k == connection || k.StartsWith(connection + "__", StringComparison.Ordinal)),
-                        $"{role} ({transport}): {function.Name}/function.json uses connection '{connection}': the template must set {connection} or {connection}__*");
+                        $"{role} ({transport}): function {function.Name} (functions.metadata) uses connection '{connection}': the template must set {connection} or {connection}__*");
                 }
 
                 foreach (var value in binding.Select(p => p.Value).OfType<JsonValue>().Select(v => v.ToString()))
@@ -323,7 +335,7 @@ public sealed partial class InfraTemplateTests
                     foreach (Match match in BindingExpression().Matches(value))
                     {
                         var name = match.Groups["name"].Value;
-                        Assert.True(settings.ContainsKey(name), $"{role} ({transport}): {function.Name}/function.json resolves %{name}%: the template must set {name}");
+                        Assert.True(settings.ContainsKey(name), $"{role} ({transport}): function {function.Name} (functions.metadata) resolves %{name}%: the template must set {name}");
                     }
                 }
             }
@@ -332,39 +344,18 @@ public sealed partial class InfraTemplateTests
 
     [Theory]
     [MemberData(nameof(Transports))]
-    public async Task Ingest_UsageTriggerOfTheOtherTransport_IsDisabled(string transport)
+    public async Task Ingest_StorageQueueFunction_IsDisabledExactlyWithServiceBus(string transport)
     {
-        var settings = (await InfraTemplate.ForTransportAsync(transport)).AppSettings("ingest");
+        var snapshot = await InfraTemplate.ForTransportAsync(transport);
+        var settings = snapshot.AppSettings("ingest");
         var disabled = settings.Where(s => s.Key.StartsWith("AzureWebJobs.", StringComparison.Ordinal) && s.Key.EndsWith(".Disabled", StringComparison.Ordinal)).ToList();
 
         // Linux app setting names allow letters, digits, '.' and '_' only: a function whose name has a
         // '-' cannot be disabled by setting on Linux (Azure Functions docs, "How to disable functions").
         Assert.All(disabled, d => Assert.Matches("^AzureWebJobs\\.[A-Za-z0-9_]+\\.Disabled$", d.Key));
-        Assert.Single(disabled);
-        Assert.Equal("true", disabled[0].Value);
-
-        var usesTrigger = transport == "ServiceBus" ? "serviceBusTrigger" : "queueTrigger";
-        var otherTrigger = transport == "ServiceBus" ? "queueTrigger" : "serviceBusTrigger";
-        foreach (var function in FunctionAppContract.LoadFunctions("Gateway.Ingest.Functions"))
-        {
-            var key = $"AzureWebJobs.{function.Name}.Disabled";
-            if (function.TriggerType == otherTrigger)
-            {
-                Assert.True(
-                    settings.GetValueOrDefault(key) == "true",
-                    $"ingest function '{function.Name}' ({otherTrigger}) is not used with the {transport} transport: the template must set {key}=true "
-                    + "(usageFunctions in infra/main.bicep). Function names with '-' cannot be disabled on Linux: name it with '_' instead.");
-            }
-            else
-            {
-                Assert.False(settings.ContainsKey(key) && settings[key] == "true", $"{function.Name} ({function.TriggerType}) must run with the {transport} transport");
-            }
-
-            if (function.TriggerType == usesTrigger)
-            {
-                Assert.Matches("^[A-Za-z0-9_]+$", function.Name);
-            }
-        }
+        var queueFunction = Assert.Single(FunctionAppContract.LoadFunctions("Gateway.Ingest.Functions"), f => f.TriggerType == "queueTrigger");
+        Assert.Equal(transport == "ServiceBus" ? "true" : "false", settings.GetValueOrDefault($"AzureWebJobs.{queueFunction.Name}.Disabled"));
+        Assert.DoesNotContain(FunctionAppContract.LoadFunctions("Gateway.Ingest.Functions"), f => f.TriggerType == "serviceBusTrigger");
     }
 
     [Theory]
@@ -422,8 +413,10 @@ public sealed partial class InfraTemplateTests
         Assert.True(missing.Count == 0, "settings with no default in code that no app gets from infra/main.bicep: " + string.Join(", ", missing));
     }
 
+    /// <summary>A function's bindings as the Worker SDK generated them into the app's functions.metadata.</summary>
     internal static IEnumerable<JsonObject> ReadBindings(string app, string function)
-        => FunctionAppContract.ReadJson(RepoPaths.Combine(app, function, "function.json"))["bindings"]!.AsArray().Select(b => b!.AsObject());
+        => JsonNode.Parse(File.ReadAllText(Path.Combine(FunctionAppContract.BuildOutput(app), "functions.metadata")))!.AsArray()
+            .Single(f => (string?)f!["name"] == function)!["bindings"]!.AsArray().Select(b => b!.AsObject());
 
     private static void AssertScopedTo(JsonObject assignment, string resourceType)
     {

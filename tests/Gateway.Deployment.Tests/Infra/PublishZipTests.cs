@@ -7,7 +7,7 @@ namespace Gateway.Deployment.Tests.Infra;
 
 /// <summary>
 /// scripts/publish.sh's zips are what zip deploy uploads: the function-app layout at the zip's
-/// root, the handler executable (Unix mode kept), and a handler that starts from the extracted zip.
+/// root, the worker executable (Unix mode kept), and an executable that starts from the extracted zip.
 /// </summary>
 [Collection(PublishedAppsCollection.Name)]
 public sealed class PublishZipTests(PublishedApps published)
@@ -23,11 +23,12 @@ public sealed class PublishZipTests(PublishedApps published)
 
         Assert.All(files.Keys, name => Assert.False(name.StartsWith('/') || name.StartsWith("./", StringComparison.Ordinal) || name.Contains('\\', StringComparison.Ordinal), $"entry {name}: paths must be relative, with '/'"));
         Assert.Equal(File.ReadAllText(RepoPaths.Combine("host.json")), Read(files["host.json"]));
-        foreach (var function in FunctionAppContract.LoadFunctions(app))
+        foreach (var required in new[] { "functions.metadata", "worker.config.json", "extensions.json" })
         {
-            Assert.True(files.TryGetValue($"{function.Name}/function.json", out var entry), $"{function.Name}/function.json missing from {app}.zip");
-            Assert.Equal(File.ReadAllText(RepoPaths.Combine(app, function.Name, "function.json")), Read(entry));
+            Assert.True(files.ContainsKey(required), $"{required} missing from {app}.zip");
         }
+
+        Assert.Equal(File.ReadAllText(Path.Combine(published.Folder(app), "functions.metadata")), Read(files["functions.metadata"]));
 
         // Exactly the publish folder: nothing left out, nothing extra (no build intermediates).
         var folder = published.Folder(app);
@@ -40,7 +41,7 @@ public sealed class PublishZipTests(PublishedApps published)
     public void Zip_Handler_KeepsItsExecutableMode(string app)
     {
         using var zip = ZipFile.OpenRead(published.Zip(app));
-        var handler = Assert.Single(zip.Entries, e => e.FullName == HandlerName);
+        var handler = Assert.Single(zip.Entries, e => e.FullName == app);
 
         // Unix zips keep st_mode in the high 16 bits of the external attributes; Linux function apps
         // run the package as deployed, so a handler without +x cannot start.
@@ -61,7 +62,7 @@ public sealed class PublishZipTests(PublishedApps published)
         {
             // .NET restores the Unix modes stored in the zip, as the platform does.
             ZipFile.ExtractToDirectory(published.Zip(app), folder);
-            var handler = Path.Combine(folder, HandlerName);
+            var handler = Path.Combine(folder, app);
             Assert.True(File.GetUnixFileMode(handler).HasFlag(UnixFileMode.UserExecute), "the extracted handler lost its executable bit");
 
             var settings = new Dictionary<string, string>
@@ -87,8 +88,6 @@ public sealed class PublishZipTests(PublishedApps published)
             Directory.Delete(folder, recursive: true);
         }
     }
-
-    internal static string HandlerName { get; } = (string)FunctionAppContract.ReadJson(RepoPaths.Combine("host.json"))["customHandler"]!["description"]!["defaultExecutablePath"]!;
 
     /// <summary>
     /// The usage transport as local development runs it (local.settings.sample.json: UsageTransport and

@@ -3,7 +3,7 @@ using Gateway.Testing;
 
 namespace Gateway.Domain.Tests.Hosting;
 
-/// <summary>The one host.json shared by the three apps, against the custom-handler contract.</summary>
+/// <summary>The one host.json shared by the three apps, against the isolated-worker contract.</summary>
 public sealed class HostJsonTests
 {
     private readonly JsonObject _host = FunctionAppContract.ReadJson(RepoPaths.Combine("host.json"));
@@ -13,18 +13,10 @@ public sealed class HostJsonTests
         => Assert.Equal("2.0", (string?)_host["version"]);
 
     [Fact]
-    public void HostJson_ExtensionBundle_IsV4Range()
+    public void HostJson_NoExtensionBundleNorCustomHandler_TheIsolatedWorkerBringsItsExtensions()
     {
-        Assert.Equal("Microsoft.Azure.Functions.ExtensionBundle", (string?)_host["extensionBundle"]!["id"]);
-        Assert.Equal("[4.*, 5.0.0)", (string?)_host["extensionBundle"]!["version"]);
-    }
-
-    [Fact]
-    public void HostJson_CustomHandler_ProxiesHttpToTheSharedHandlerName()
-    {
-        var handler = _host["customHandler"]!;
-        Assert.True((bool)handler["enableProxyingHttpRequest"]!);
-        Assert.Equal("handler", (string?)handler["description"]!["defaultExecutablePath"]);
+        Assert.Null(_host["extensionBundle"]);
+        Assert.Null(_host["customHandler"]);
     }
 
     [Fact]

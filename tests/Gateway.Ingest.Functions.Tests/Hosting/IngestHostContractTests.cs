@@ -1,13 +1,15 @@
 using System.Net;
-using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Gateway.Domain.Keys;
 using Gateway.Domain.Redis;
+using Gateway.Ingest.Functions.Functions;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.DependencyInjection;
 using Gateway.Testing;
 
 namespace Gateway.Ingest.Functions.Tests.Hosting;
 
-/// <summary>The ingest app under the custom-handler contract: its functions, health, and the timer function's invocation payload.</summary>
+/// <summary>The ingest app under the isolated-worker contract: its functions against local mode, health, the timer function.</summary>
 public sealed class IngestHostContractTests : IAsyncLifetime
 {
     private readonly PostgresDatabase _pg = new();
@@ -37,7 +39,7 @@ public sealed class IngestHostContractTests : IAsyncLifetime
     }
 
     [Fact]
-    public void FunctionJson_ConfigRefresh_IsATimerOnTheConfiguredSchedule()
+    public void FunctionsMetadata_ConfigRefresh_IsATimerOnTheConfiguredSchedule()
     {
         var functions = FunctionAppContract.LoadFunctions("Gateway.Ingest.Functions");
         var timer = Assert.Single(functions, f => f.Name == "config-refresh");
@@ -46,11 +48,11 @@ public sealed class IngestHostContractTests : IAsyncLifetime
     }
 
     [Fact]
-    public void Functions_DeclareEveryEndpointTheIngestAppServes()
+    public void FunctionsMetadata_MatchesTheEndpointsAndTriggersLocalModeRuns()
         => FunctionAppContract.AssertCoversEndpoints("Gateway.Ingest.Functions", _app.Services);
 
     [Fact]
-    public async Task ConfigRefresh_HostTimerPayload_RebuildsCacheAndAnswersInvocationResponse()
+    public async Task ConfigRefresh_TimerFunction_RebuildsTheCacheFromPostgres()
     {
         var (key, raw) = TestData.NewKey("from postgres");
         await using (var db = _pg.CreateDbContext())
@@ -59,25 +61,12 @@ public sealed class IngestHostContractTests : IAsyncLifetime
             await db.SaveChangesAsync();
         }
 
-        // The payload the Functions host sends for a timer trigger.
-        var payload = JsonNode.Parse("""
-            {
-              "Data": { "timer": { "Schedule": { "AdjustForDST": true }, "ScheduleStatus": { "Last": "2026-11-23T04:00:00+00:00", "Next": "2026-11-23T04:01:00+00:00", "LastUpdated": "2026-11-23T04:00:00+00:00" }, "IsPastDue": false } },
-              "Metadata": { "sys": { "MethodName": "config-refresh", "UtcNow": "2026-11-23T04:01:00.0123456Z", "RandGuid": "4b3b0c5e-6a61-4e0b-9f0e-8e1f5c1b2a3d" } }
-            }
-            """);
-        using var client = new HttpClient { BaseAddress = _app.BaseAddress };
-        using var response = await client.PostAsJsonAsync("/config-refresh", payload);
-
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsObject();
-        Assert.True(body.ContainsKey("Outputs"));
-        Assert.True(body.ContainsKey("Logs"));
-        var version = (long)body["ReturnValue"]!;
-        Assert.True(version > 0);
+        // What the host's timer trigger invokes.
+        var function = ActivatorUtilities.CreateInstance<ConfigRefreshTimerFunction>(_app.Services);
+        await function.RunAsync(new TimerInfo { IsPastDue = false }, CancellationToken.None);
 
         var redis = await _redis.GetDatabaseAsync();
-        Assert.Equal(version, (long)await redis.StringGetAsync(_prefix + "config:version"));
+        Assert.True((long)await redis.StringGetAsync(_prefix + "config:version") > 0);
         var cached = (string?)await redis.HashGetAsync(_prefix + "config:keys", key.KeyId);
         Assert.NotNull(cached);
         Assert.Contains(ApiKeyHash.Compute(raw).ToHex(), cached);
@@ -85,7 +74,7 @@ public sealed class IngestHostContractTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task ConfigRefresh_PostgresUnreachable_Answers500SoTheHostRetries()
+    public async Task ConfigRefresh_PostgresUnreachable_TimerFunctionThrowsForTheHostToLog()
     {
         await using var app = await GatewayApps.StartAsync<Program>(new Dictionary<string, string?>
         {
@@ -95,20 +84,9 @@ public sealed class IngestHostContractTests : IAsyncLifetime
             ["ConfigRefresh:RunOnStartup"] = "false",
             ["UsageConsumer:Enabled"] = "false",
         });
-        using var client = new HttpClient { BaseAddress = app.BaseAddress };
-        using var response = await client.PostAsJsonAsync("/config-refresh", JsonNode.Parse("""{"Data":{"timer":{}},"Metadata":{}}"""));
+        var function = ActivatorUtilities.CreateInstance<ConfigRefreshTimerFunction>(app.Services);
 
-        Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
-        var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
-        Assert.Contains("failed", body["Logs"]!.AsArray().Select(l => (string)l!).Single(), StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public async Task ConfigRefresh_MalformedPayload_Answers400()
-    {
-        using var client = new HttpClient { BaseAddress = _app.BaseAddress };
-        using var response = await client.PostAsync("/config-refresh", new StringContent("{not json", System.Text.Encoding.UTF8, "application/json"));
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        await Assert.ThrowsAnyAsync<Exception>(() => function.RunAsync(new TimerInfo(), CancellationToken.None));
     }
 
     [Fact]

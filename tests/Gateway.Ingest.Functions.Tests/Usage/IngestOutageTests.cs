@@ -9,6 +9,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using StackExchange.Redis;
 
+using Gateway.Ingest.Functions.Functions;
+using Microsoft.Azure.Functions.Worker;
+
 namespace Gateway.Ingest.Functions.Tests.Usage;
 
 /// <summary>
@@ -52,10 +55,9 @@ public sealed class IngestOutageTests : IAsyncLifetime
         var day = SpendCounterKeys.Window(SpendCounterKeys.Owner.Key, key.KeyId, LimitUnit.Day, LimitUnit.Day.Window(DateTimeOffset.UtcNow).Start);
         Assert.True(await CounterAsync(redis, SpendCounterKeys.Total(SpendCounterKeys.Owner.Key, key.KeyId)) < ledger, "the flush lost the spend counted before it");
 
-        using var client = new HttpClient { BaseAddress = app.BaseAddress };
-        using var response = await client.PostAsJsonAsync("/config-refresh", JsonNode.Parse("""{"Data":{"timer":{}},"Metadata":{}}"""));
+        // What the host's timer trigger invokes.
+        await ActivatorUtilities.CreateInstance<ConfigRefreshTimerFunction>(app.Services).RunAsync(new TimerInfo(), CancellationToken.None);
 
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(ledger, await CounterAsync(redis, SpendCounterKeys.Total(SpendCounterKeys.Owner.Key, key.KeyId)));
         Assert.Equal(ledger, await CounterAsync(redis, day));
     }

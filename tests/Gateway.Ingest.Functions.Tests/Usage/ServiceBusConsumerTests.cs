@@ -1,6 +1,7 @@
-using System.Text.Json;
-using Gateway.Domain.Usage.Publishing;
+using Azure.Messaging.ServiceBus;
+using Gateway.Domain.Usage;
 using Gateway.Domain.Usage.Transport;
+using Gateway.Ingest.Functions.Usage;
 using Gateway.Testing;
 using Gateway.Testing.ServiceBus;
 using Microsoft.Extensions.DependencyInjection;
@@ -8,144 +9,146 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Gateway.Ingest.Functions.Tests.Usage;
 
 /// <summary>
-/// The Service Bus transport and the standalone Service Bus consumer against the loopback fake that
-/// enforces the REST contract (SAS, batch format, 256 KiB per request, peek-lock, dead-lettering).
+/// Our side of the Service Bus transport, with the SDK mocked (<see cref="RecordingServiceBusSender"/>,
+/// <see cref="RecordingServiceBusReceiver"/>, <see cref="ServiceBusModelFactory"/>): the batches the
+/// publisher sends and their message ids, and how the processor's handler settles each message,
+/// against real PostgreSQL and Redis. The AMQP link itself is the SDK's and is not run here.
 /// </summary>
 public sealed class ServiceBusConsumerTests : IAsyncLifetime
 {
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
+    private const string ConnectionString = "Endpoint=sb://gateway-tests.servicebus.windows.net/;SharedAccessKeyName=test;SharedAccessKey=dGVzdA==";
 
     private readonly IngestHost _host = new();
-    private FakeServiceBusServer _serviceBus = null!;
 
-    public async Task InitializeAsync()
-    {
-        await _host.InitializeAsync();
-        _serviceBus = await FakeServiceBusServer.StartAsync();
-        _serviceBus.CreateQueue(_host.QueueName, maxDeliveryCount: 3, lockDuration: TimeSpan.FromSeconds(5));
-    }
+    public Task InitializeAsync() => _host.InitializeAsync();
 
-    public async Task DisposeAsync()
-    {
-        await _host.DisposeAsync();
-        await _serviceBus.DisposeAsync();
-    }
+    public Task DisposeAsync() => _host.DisposeAsync();
 
     [Fact]
-    public async Task Transport_Batch_SendsOneRequestOfOneEnvelopeWhoseMessageIdIsTheBatchId()
+    public async Task Transport_Batch_SendsOneBatchOfOneEnvelopeWhoseMessageIdIsTheBatchId()
     {
-        var app = await _host.StartAsync(Settings(consumer: false));
+        var app = await _host.StartAsync(Settings(_host));
+        var sender = new RecordingServiceBusSender();
         var messages = Enumerable.Range(0, 10).Select(_ => IngestHost.ChatEvent("key-sb")).ToList();
 
-        await app.Services.GetRequiredService<IUsageEventTransport>().SendBatchAsync(messages, CancellationToken.None);
+        await Transport(app, sender).SendBatchAsync(messages, CancellationToken.None);
 
-        var queued = Assert.Single(_serviceBus.GetMessages(_host.QueueName));
-        Assert.Single(_serviceBus.Requests, r => r.Method == "POST" && r.Header("Content-Type") == "application/vnd.microsoft.servicebus.json");
-        var batch = UsageBatchDecoder.Decode(queued.Body);
+        var sent = Assert.Single(Assert.Single(sender.Sends));
+        Assert.Equal("application/json", sent.ContentType);
+        var batch = UsageBatchDecoder.Decode(sent.Body.ToArray());
         Assert.Null(batch.Error);
-        Assert.Equal(batch.BatchId, queued.MessageId);
+        Assert.Equal(batch.BatchId, sent.MessageId);
         Assert.Equal(messages.Select(m => m.EventId), batch.Events.Select(m => m.EventId));
-        Assert.Empty(batch.Rejected);
     }
 
     [Fact]
-    public async Task Transport_ManyLargeEvents_StayWithinTheRequestLimit()
+    public async Task Transport_ManyLargeEvents_FillSeveralBatchesWithinTheSizeLimit()
     {
-        var app = await _host.StartAsync(Settings(consumer: false));
-        // Quotes double in the batch's JSON string bodies: the worst case for the size accounting.
-        var messages = Enumerable.Range(0, 6).Select(_ =>
-        {
-            var m = IngestHost.ChatEvent("key-sb-large");
-            m.CompletionText = new string('"', 60_000);
-            return m;
-        }).ToList();
+        var app = await _host.StartAsync(Settings(_host));
+        var sender = new RecordingServiceBusSender();
+        // Quotes double in the envelope's JSON: the worst case for the size accounting.
+        var messages = Enumerable.Range(0, 12).Select(_ => WithCompletion(IngestHost.ChatEvent("key-sb-large"), new string('"', 60_000))).ToList();
         messages.Add(WithCompletion(IngestHost.ChatEvent("key-sb-large"), new string('"', 200_000)));
 
-        await app.Services.GetRequiredService<IUsageEventTransport>().SendBatchAsync(messages, CancellationToken.None);
+        await Transport(app, sender).SendBatchAsync(messages, CancellationToken.None);
 
-        Assert.DoesNotContain(_serviceBus.Requests, r => r.StatusCode == 413);
-        var queued = _serviceBus.GetMessages(_host.QueueName);
-        Assert.True(queued.Count > 1, $"the large events were split over several messages ({queued.Count})");
-        var decoded = queued.Select(q => UsageBatchDecoder.Decode(q.Body)).ToList();
-        Assert.All(decoded, d => Assert.Null(d.Error));
-        var events = decoded.SelectMany(d => d.Events).ToList();
+        Assert.True(sender.Sends.Count > 1, $"the messages were split over several batches ({sender.Sends.Count})");
+        Assert.All(sender.Sends, s => Assert.InRange(s.Sum(m => m.Body.ToMemory().Length), 1, sender.MaxBatchBytes));
+        var decoded = sender.AllMessages.Select(m => (Message: m, Batch: UsageBatchDecoder.Decode(m.Body.ToArray()))).ToList();
+        Assert.All(decoded, d => Assert.Equal(d.Batch.BatchId, d.Message.MessageId));
+        Assert.Equal(decoded.Count, decoded.Select(d => d.Message.MessageId).Distinct().Count());
+        var events = decoded.SelectMany(d => d.Batch.Events).ToList();
         Assert.Equal(messages.Select(m => m.EventId).Order(), events.Select(e => e.EventId).Order());
-        var claimed = Assert.Single(events, e => e.ClaimCheck is not null);
-        Assert.Equal(messages[^1].EventId, claimed.EventId);
+        Assert.Equal(messages[^1].EventId, Assert.Single(events, e => e.ClaimCheck is not null).EventId);
     }
 
     [Fact]
-    public async Task Consumer_Events_AreStoredChargedAndCompleted()
+    public async Task Processor_Events_AreStoredChargedAndCompleted()
     {
-        var app = await _host.StartAsync(Settings(consumer: true));
-        var messages = Enumerable.Range(0, 20).Select(_ => IngestHost.ChatEvent("key-sb-consumer")).ToList();
-        messages.Add(WithCompletion(IngestHost.ChatEvent("key-sb-consumer"), new string('x', 300_000)));
+        var app = await _host.StartAsync(Settings(_host));
+        var receiver = new RecordingServiceBusReceiver();
+        var message = IngestHost.ChatEvent("key-sb-1");
 
-        await app.Services.GetRequiredService<IUsageEventTransport>().SendBatchAsync(messages, CancellationToken.None);
+        await Processor(app).HandleAsync(Args(receiver, UsageMessageCodec.Serialize(message), "m-1"));
 
-        await Eventually.AssertAsync(() => _host.CountEventsAsync().Result == 21, Patience, "every event is stored");
-        await Eventually.AssertAsync(() => _serviceBus.GetMessages(_host.QueueName).Count == 0, Patience, "every message is completed");
-        Assert.Equal(21 * IngestHost.ChatEventNanoDollars, await _host.KeyTotalAsync("key-sb-consumer"));
-    }
-
-    [Fact]
-    public async Task Consumer_SameEventTwice_OneRowOneCharge()
-    {
-        var app = await _host.StartAsync(Settings(consumer: true));
-        var message = IngestHost.ChatEvent("key-sb-dup");
-
-        await app.Services.GetRequiredService<IUsageEventTransport>().SendBatchAsync([message, message], CancellationToken.None);
-
-        await Eventually.AssertAsync(() => _serviceBus.GetMessages(_host.QueueName).Count == 0, Patience, "both copies are completed");
+        Assert.Equal(new RecordingServiceBusReceiver.Settlement("Complete", "m-1"), Assert.Single(receiver.Settlements));
         Assert.Equal(1, await _host.CountEventsAsync(message.EventId));
-        Assert.Equal(IngestHost.ChatEventNanoDollars, await _host.KeyTotalAsync("key-sb-dup"));
+        Assert.Equal(IngestHost.ChatEventNanoDollars, await _host.KeyTotalAsync("key-sb-1"));
     }
 
     [Fact]
-    public async Task Consumer_MalformedMessage_IsAbandonedUntilTheBrokerDeadLettersIt()
+    public async Task Processor_SameMessageRedelivered_OneRowOneChargeBothCompleted()
     {
-        await _host.StartAsync(Settings(consumer: true));
-        var app = await _host.StartAsync(Settings(consumer: false));
-        var clients = app.Services.GetRequiredService<UsageQueueClients>();
+        var app = await _host.StartAsync(Settings(_host));
+        var receiver = new RecordingServiceBusReceiver();
+        var body = UsageMessageCodec.Serialize(IngestHost.ChatEvent("key-sb-again"));
 
-        await clients.ServiceBus.SendAsync(new Gateway.Domain.Queues.ServiceBus.ServiceBusRestMessage("""{"schemaVersion":1,"keyId":"k"}""") { MessageId = "bad-1" });
+        await Processor(app).HandleAsync(Args(receiver, body, "m-again"));
+        await Processor(app).HandleAsync(Args(receiver, body, "m-again", deliveryCount: 2));
 
-        await Eventually.AssertAsync(() => _serviceBus.GetDeadLetteredMessages(_host.QueueName).Count == 1, Patience, "the malformed message is dead-lettered");
-        var dead = Assert.Single(_serviceBus.GetDeadLetteredMessages(_host.QueueName));
-        Assert.Equal("bad-1", dead.MessageId);
+        Assert.All(receiver.Settlements, s => Assert.Equal("Complete", s.Action));
+        Assert.Equal(2, receiver.Settlements.Count);
+        Assert.Equal(1, await _host.CountEventsAsync());
+        Assert.Equal(IngestHost.ChatEventNanoDollars, await _host.KeyTotalAsync("key-sb-again"));
+    }
+
+    [Fact]
+    public async Task Processor_UnreadableMessage_IsDeadLetteredWithTheReason()
+    {
+        var app = await _host.StartAsync(Settings(_host));
+        var receiver = new RecordingServiceBusReceiver();
+
+        await Processor(app).HandleAsync(Args(receiver, "this is not a usage batch"u8.ToArray(), "m-bad"));
+
+        var settled = Assert.Single(receiver.Settlements);
+        Assert.Equal("DeadLetter", settled.Action);
+        Assert.Equal(ServiceBusUsageProcessor.UnreadableReason, settled.Reason);
+        Assert.False(string.IsNullOrWhiteSpace(settled.Description));
         Assert.Equal(0, await _host.CountEventsAsync());
     }
 
     [Fact]
-    public async Task Consumer_KilledHoldingTheLock_RedeliveryAfterTheLockExpiresChargesOnce()
+    public async Task Processor_PostgresUnreachablePastTheRetryBudget_AbandonsForRedeliveryAndTheRedeliveryChargesOnce()
     {
-        var first = await _host.StartAsync(Settings(consumer: false));
-        var message = IngestHost.ChatEvent("key-sb-killed");
-        await first.Services.GetRequiredService<IUsageEventTransport>().SendBatchAsync([message], CancellationToken.None);
-        var clients = first.Services.GetRequiredService<UsageQueueClients>();
-        var locked = await clients.ServiceBus.ReceiveAsync(TimeSpan.FromSeconds(1));
-        await first.Services.GetRequiredService<Gateway.Domain.Usage.Ingest.UsageIngestor>().IngestAsync(locked!.Body, CancellationToken.None);
-        await first.DisposeAsync(); // died holding the lock: no complete
+        var message = IngestHost.ChatEvent("key-sb-pg-down");
+        var body = UsageMessageCodec.Serialize(message);
+        var broken = Settings(_host);
+        broken["ConnectionStrings:Postgres"] = "Host=127.0.0.1;Port=1;Username=x;Password=x;Database=x;Timeout=1";
+        var receiver = new RecordingServiceBusReceiver();
+        await using (var down = await GatewayApps.StartAsync<Program>(broken))
+        {
+            var processor = Processor(down);
+            processor.TransientRetryBudget = TimeSpan.FromSeconds(1);
+            await processor.HandleAsync(Args(receiver, body, "m-down"));
+        }
 
-        await _host.StartAsync(Settings(consumer: true));
+        Assert.Equal(new RecordingServiceBusReceiver.Settlement("Abandon", "m-down"), Assert.Single(receiver.Settlements));
+        Assert.Equal(0, await _host.CountEventsAsync());
 
-        await Eventually.AssertAsync(() => _serviceBus.GetMessages(_host.QueueName).Count == 0, Patience, "the redelivery is completed");
-        Assert.Equal(1, await _host.CountEventsAsync(message.EventId));
-        Assert.Equal(IngestHost.ChatEventNanoDollars, await _host.KeyTotalAsync("key-sb-killed"));
+        var app = await _host.StartAsync(Settings(_host));
+        await Processor(app).HandleAsync(Args(receiver, body, "m-down", deliveryCount: 2));
+        Assert.Equal("Complete", receiver.Settlements.Last().Action);
+        Assert.Equal(IngestHost.ChatEventNanoDollars, await _host.KeyTotalAsync("key-sb-pg-down"));
     }
 
-    private Dictionary<string, string?> Settings(bool consumer)
+    private static Dictionary<string, string?> Settings(IngestHost host)
     {
-        var settings = _host.Settings(consumer);
+        var settings = host.Settings(consumer: false);
         settings["UsageTransport"] = "ServiceBus";
-        settings["UsageServiceBus"] = _serviceBus.ConnectionString;
-        settings["UsageServiceBus:endpoint"] = _serviceBus.HttpEndpoint.ToString();
-        settings["UsageConsumer:ReceiveWait"] = "00:00:01";
-        settings["UsageConsumer:Concurrency"] = "4";
+        settings["UsageServiceBus"] = ConnectionString;
         return settings;
     }
 
-    private static Gateway.Domain.Usage.UsageEventMessage WithCompletion(Gateway.Domain.Usage.UsageEventMessage message, string text)
+    private static ServiceBusUsageTransport Transport(GatewayAppFactory<Program> app, ServiceBusSender sender)
+        => new(sender, app.Services.GetRequiredService<UsageBatchEncoder>(), app.Services.GetRequiredService<UsageQueueClients>());
+
+    private static ServiceBusUsageProcessor Processor(GatewayAppFactory<Program> app)
+        => ActivatorUtilities.CreateInstance<ServiceBusUsageProcessor>(app.Services);
+
+    private static ProcessMessageEventArgs Args(RecordingServiceBusReceiver receiver, byte[] body, string messageId, int deliveryCount = 1)
+        => new(RecordingServiceBusReceiver.Received(body, messageId, deliveryCount), receiver, CancellationToken.None);
+
+    private static UsageEventMessage WithCompletion(UsageEventMessage message, string text)
     {
         message.CompletionText = text;
         return message;

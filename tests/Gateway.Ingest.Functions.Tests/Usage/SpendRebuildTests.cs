@@ -10,6 +10,9 @@ using Gateway.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
+using Gateway.Ingest.Functions.Functions;
+using Microsoft.Azure.Functions.Worker;
+
 namespace Gateway.Ingest.Functions.Tests.Usage;
 
 /// <summary>The refresh timer rebuilds spend counters from the ledger and revokes keys past their ttl.</summary>
@@ -17,18 +20,15 @@ public sealed class SpendRebuildTests : IAsyncLifetime
 {
     private readonly IngestHost _host = new();
     private GatewayAppFactory<Program> _app = null!;
-    private HttpClient _client = null!;
 
     public async Task InitializeAsync()
     {
         await _host.InitializeAsync();
         _app = await _host.StartAsync();
-        _client = new HttpClient { BaseAddress = _app.BaseAddress };
     }
 
     public async Task DisposeAsync()
     {
-        _client.Dispose();
         await _host.DisposeAsync();
     }
 
@@ -76,9 +76,8 @@ public sealed class SpendRebuildTests : IAsyncLifetime
             await redis.KeyDeleteAsync(_host.Redis.Key(counter));
         }
 
-        using var response = await _client.PostAsJsonAsync("/config-refresh", JsonNode.Parse("""{"Data":{"timer":{}},"Metadata":{}}"""));
-
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        // What the host's timer trigger invokes.
+        await ActivatorUtilities.CreateInstance<ConfigRefreshTimerFunction>(_app.Services).RunAsync(new TimerInfo(), CancellationToken.None);
         Assert.Equal(before, (await _host.KeyTotalAsync(key.KeyId), await _host.CounterAsync(dayCounter), await _host.CounterAsync(userHour)));
         Assert.Equal(3 * IngestHost.ChatEventNanoDollars, await _host.CounterAsync(SpendCounterKeys.Total(SpendCounterKeys.Owner.User, user.Id)));
         Assert.True(await redis.KeyTimeToLiveAsync(_host.Redis.Key(dayCounter)) <= TimeSpan.FromDays(1));
@@ -108,9 +107,8 @@ public sealed class SpendRebuildTests : IAsyncLifetime
         var redis = await _host.Redis.GetDatabaseAsync();
         await redis.StringIncrementAsync(total, 7);
 
-        using var response = await _client.PostAsJsonAsync("/config-refresh", JsonNode.Parse("""{"Data":{"timer":{}},"Metadata":{}}"""));
-
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        // What the host's timer trigger invokes.
+        await ActivatorUtilities.CreateInstance<ConfigRefreshTimerFunction>(_app.Services).RunAsync(new TimerInfo(), CancellationToken.None);
         Assert.Equal(IngestHost.ChatEventNanoDollars + 7, await _host.KeyTotalAsync(key.KeyId));
     }
 
@@ -130,9 +128,8 @@ public sealed class SpendRebuildTests : IAsyncLifetime
             await db.SaveChangesAsync();
         }
 
-        using var response = await _client.PostAsJsonAsync("/config-refresh", JsonNode.Parse("""{"Data":{"timer":{}},"Metadata":{}}"""));
-
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        // What the host's timer trigger invokes.
+        await ActivatorUtilities.CreateInstance<ConfigRefreshTimerFunction>(_app.Services).RunAsync(new TimerInfo(), CancellationToken.None);
         await using (var db = _host.Database.CreateDbContext())
         {
             var stored = await db.Keys.AsNoTracking().SingleAsync(k => k.KeyId == expired.KeyId);

@@ -3,7 +3,6 @@ using Azure.Storage.Blobs;
 using Gateway.Domain.Usage;
 using Gateway.Domain.Usage.Transport;
 using Gateway.Testing;
-using Gateway.Testing.ServiceBus;
 
 namespace Gateway.Domain.Tests.Usage.Publishing;
 
@@ -76,38 +75,5 @@ public sealed class UsageTransportBatchingTests(PrivateAzurite storage) : IAsync
         var whole = UsageMessageCodec.TryParse((await blob.DownloadContentAsync()).Value.Content.ToMemory().Span, out _)!;
         Assert.Equal(200_000, whole.RequestBody!.Length);
         Assert.Equal(claimed.ClaimCheck.Length, (await blob.GetPropertiesAsync()).Value.ContentLength);
-    }
-
-    [Fact]
-    public async Task ServiceBus_ManyEvents_BatchMessagesWithTheBatchIdAsMessageId()
-    {
-        await using var serviceBus = await FakeServiceBusServer.StartAsync();
-        var queue = TestEnvironment.UniqueName("sb-pub-");
-        serviceBus.CreateQueue(queue);
-        await using var harness = PublisherHarness.Create(storage.ConnectionString, _spill, new()
-        {
-            ["UsageTransport"] = "ServiceBus",
-            ["UsageServiceBus"] = serviceBus.ConnectionString,
-            ["UsageServiceBus:endpoint"] = serviceBus.HttpEndpoint.ToString(),
-        }, queue);
-        var run = Guid.NewGuid().ToString("n")[..8];
-        var events = Enumerable.Range(0, 2_000).Select(i => PublisherHarness.Event(run, i, bodyChars: i == 7 ? 300_000 : 0)).ToList();
-
-        await harness.Transport.SendBatchAsync(events, CancellationToken.None);
-
-        var messages = serviceBus.GetMessages(queue);
-        Assert.InRange(messages.Count, 2, 20);
-        var received = new List<UsageEventMessage>();
-        foreach (var message in messages)
-        {
-            Assert.InRange(message.Body.Length, 1, UsageMessageCodec.ServiceBusMaxBodyBytes);
-            var envelope = JsonSerializer.Deserialize<UsageBatchEnvelope>(message.Body, new JsonSerializerOptions(JsonSerializerDefaults.Web))!;
-            Assert.Equal(envelope.BatchId, message.MessageId);
-            Assert.Equal(2, envelope.SchemaVersion);
-            received.AddRange(envelope.Events.Select(e => UsageMessageCodec.TryParse(e.GetRawText(), out _)!));
-        }
-
-        Assert.Equal(events.Select(e => e.EventId).Order(), received.Select(e => e.EventId).Order());
-        Assert.NotNull(received.Single(e => e.EventId == events[7].EventId).ClaimCheck);
     }
 }
