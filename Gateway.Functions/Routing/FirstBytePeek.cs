@@ -42,11 +42,12 @@ internal static class FirstBytePeek
         return true;
     }
 
+    // The raw values (NonValidated): enumerating the headers themselves would parse and re-print them.
     private static void CopyHeaders(HttpContentHeaders from, HttpContentHeaders to)
     {
-        foreach (var header in from)
+        foreach (var (name, values) in from.NonValidated)
         {
-            to.TryAddWithoutValidation(header.Key, header.Value);
+            to.TryAddWithoutValidation(name, (IEnumerable<string>)values);
         }
     }
 

@@ -3,6 +3,7 @@ using Gateway.Domain.Routing;
 using Gateway.Functions.Pipeline;
 using Gateway.Functions.Pipeline.Steps;
 using Gateway.Functions.Providers;
+using Gateway.Functions.Translation;
 
 namespace Gateway.Functions.Routing;
 
@@ -14,6 +15,9 @@ namespace Gateway.Functions.Routing;
 /// runs them with each step's retries (<see cref="RouteRetryPipelines"/>).
 /// </summary>
 /// <remarks>
+/// A step on a provider with its own API (Anthropic) gets the body translated from the OpenAI
+/// format and its answer translated back (<see cref="ChatTranslations"/>, shared with the one API);
+/// such a step has no embeddings and is skipped on an embeddings route.
 /// A step whose provider has no adapter here, or no setting of the key allowing its model, is
 /// skipped (the key or the setting changed after the route was created); none left is a 403.
 /// </remarks>
@@ -59,6 +63,33 @@ internal sealed class RouteAttemptsStep(ProviderAdapters adapters, RouteRetryPip
             if (RouteRequestBody.Rewrite(clientBody, step, includeUsage) is not { } bytes)
             {
                 return StepResult.EndTask(ProxyOutcome.BadRequest("a route takes a JSON object body: an OpenAI chat completion or embeddings request"));
+            }
+
+            if (ChatTranslations.For(adapter) is { } translation)
+            {
+                // A provider with its own API (Anthropic): the step's body translated, the answer translated back.
+                if (operation == "embeddings")
+                {
+                    continue;
+                }
+
+                var translated = translation.TranslateRequest(bytes, step.Model);
+                if (translated.Error is { } error)
+                {
+                    return StepResult.EndTask(error.ToOutcome(adapter.Name));
+                }
+
+                var request = translated.Request!;
+                context.Attempts.Add(new UpstreamAttempt(adapter, setting, translation.PathFor(request), deployment)
+                {
+                    Model = step.Model,
+                    Body = request.Body,
+                    Headers = translation.Headers,
+                    Translation = translation.CreateResponseTransform(request, context.CreatedAt.ToUnixTimeSeconds()),
+                    HeadersTimeout = pipelines.For(route, i).Policy.Timeout,
+                    RouteStep = i,
+                });
+                continue;
             }
 
             context.Attempts.Add(new UpstreamAttempt(adapter, setting, path, deployment)

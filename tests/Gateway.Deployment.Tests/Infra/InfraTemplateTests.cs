@@ -45,6 +45,10 @@ public sealed partial class InfraTemplateTests
         ["UsageServiceBus__endpoint"] = "tests only",
         ["Pricing__Overrides"] = "optional: the built-in price table applies",
         ["ConnectionStrings__RedisCache"] = "optional: response cache entries share the gateway's Redis unless a Redis of their own is given",
+        ["OTEL_EXPORTER_OTLP_ENDPOINT"] = "optional: an OTLP collector of the operator's; Azure Monitor is wired by APPLICATIONINSIGHTS_CONNECTION_STRING",
+        ["Telemetry__Prometheus__Token"] = "optional: only with Telemetry__Prometheus__Enabled, which is off by default",
+        ["Privacy__AzureLanguageEndpoint"] = "optional: PII policies use the local detector unless an Azure AI Language resource is given",
+        ["Privacy__AzureLanguageKey"] = "optional: with Privacy__AzureLanguageEndpoint, when not using the app's identity",
     };
 
     [Fact]

@@ -244,4 +244,31 @@ public sealed class RouteFailoverTests : IAsyncLifetime
         Assert.Equal("HIT", second.Headers.GetValues("x-bt-cached").Single());
         Assert.Single(_rig.First.Requests);
     }
+
+    [Fact]
+    public async Task AnthropicStep_TakesTheTranslatedBody_AnswersInOpenAiShapeAfterStep1Failed()
+    {
+        var openAi = await _rig.Host.AddSettingAsync();
+        var anthropic = await _rig.Host.AddSettingAsync("anthropic", "sk-upstream-anthropic");
+        var (key, raw) = await _rig.Host.AddKeyAsync(null, openAi, anthropic);
+        var claude = new Gateway.Domain.Routing.RouteStep { Provider = "anthropic", Model = "claude-3-5-haiku-20241022" };
+        var route = await _rig.AddRouteAsync(key.KeyId, null, RouteTestRig.OpenAiStep(), claude);
+        _rig.First.Behavior.FailNext(1, FakeLlmFault.InternalServerError());
+        using var client = _rig.Host.CreateClient(raw);
+
+        using var response = await client.SendAsync(RouteTestRig.Chat(route));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("1", response.Headers.GetValues("x-gateway-route-step").Single());
+        var answer = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        Assert.Equal("chat.completion", (string?)answer["object"]);
+        Assert.Equal(FakeLlmBehavior.DefaultResponseText, (string?)answer["choices"]![0]!["message"]!["content"]);
+        var sent = _rig.First.Requests[^1];
+        Assert.EndsWith("/v1/messages", sent.Path, StringComparison.Ordinal);
+        var body = sent.ParseJsonBody()!;
+        Assert.Equal("claude-3-5-haiku-20241022", (string?)body["model"]);
+        Assert.Equal("a b c", (string?)body["messages"]![0]!["content"]);
+        Assert.NotNull(body["max_tokens"]);
+        Assert.Equal("sk-upstream-anthropic", sent.Header("x-api-key"));
+    }
 }

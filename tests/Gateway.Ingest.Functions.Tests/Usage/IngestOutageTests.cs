@@ -32,6 +32,8 @@ public sealed class IngestOutageTests : IAsyncLifetime
         await using var redisServer = await RedisServerProcess.StartAsync();
         var settings = _host.Settings(consumer: true);
         settings["ConnectionStrings:Redis"] = redisServer.ConnectionString;
+        // The refresh runs when the test says (below), not when the minute's timer fires mid-test.
+        settings["ConfigRefreshSchedule"] = "0 0 0 1 1 *";
         var app = await _host.StartAsync(settings);
         var key = await AddLimitedKeyAsync();
         using var redis = await ConnectionMultiplexer.ConnectAsync(redisServer.ConnectionString + ",allowAdmin=true");
