@@ -145,6 +145,7 @@ internal static partial class RequiredSettingsProbe
     // A value of the right shape when neither the sample settings nor the template has one.
     public static string DummyValue(string name) => name switch
     {
+        "APPLICATIONINSIGHTS_CONNECTION_STRING" => "InstrumentationKey=00000000-0000-0000-0000-000000000000;IngestionEndpoint=https://probe.invalid/",
         _ when name.EndsWith("FullyQualifiedNamespace", StringComparison.OrdinalIgnoreCase) => "probe.servicebus.windows.net",
         _ when name.EndsWith("Uri", StringComparison.OrdinalIgnoreCase) || name.EndsWith("Url", StringComparison.OrdinalIgnoreCase) || name.EndsWith("Endpoint", StringComparison.OrdinalIgnoreCase) => "https://probe.invalid/",
         _ when name.EndsWith("Key", StringComparison.OrdinalIgnoreCase) => Convert.ToBase64String(new byte[32]),
