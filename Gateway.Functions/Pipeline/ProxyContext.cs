@@ -110,11 +110,8 @@ internal sealed class ProxyContext : IDisposable
 
     // telemetry: what the status does not say, set by the steps that know (Telemetry/RequestOutcome)
 
-    /// <summary>The answer came from the response cache (the cache step sets it).</summary>
-    public bool ServedFromCache { get; set; }
-
-    /// <summary>A policy refused the request (the privacy step sets it with its outcome).</summary>
-    public bool RefusedByPolicy { get; set; }
+    /// <summary>A policy refused the request: the privacy step recorded a block.</summary>
+    public bool RefusedByPolicy => Privacy is { Action: Gateway.Domain.Privacy.PiiAction.Block };
 
     /// <summary>An attempt after the first answered (rotation after a 429, a route's failover).</summary>
     public bool FailedOver => Attempt is { } answered && Attempts.Count > 1 && !ReferenceEquals(answered, Attempts[0]);

@@ -21,14 +21,14 @@ internal static class RequestOutcome
     public const string Error = "error";
 
     /// <summary>
-    /// The outcome of a finished request. A cache hit (<see cref="ProxyContext.ServedFromCache"/>) and
-    /// a policy refusal (<see cref="ProxyContext.RefusedByPolicy"/>) are marked by the steps that know;
+    /// The outcome of a finished request. A cache hit (<see cref="ProxyContext.Cached"/>, set by the
+    /// cache step) and a policy refusal (<see cref="ProxyContext.RefusedByPolicy"/>, the privacy step's block);
     /// an answer from any attempt but the first is a failover.
     /// </summary>
     public static string Of(ProxyContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        if (context.ServedFromCache)
+        if (context.Cached)
         {
             return Cached;
         }

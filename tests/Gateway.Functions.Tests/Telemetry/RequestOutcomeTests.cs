@@ -64,13 +64,14 @@ public sealed class RequestOutcomeTests
         using (var cached = NewContext())
         {
             cached.Status = 200;
-            cached.ServedFromCache = true;
+            cached.Cached = true;
             telemetry.RequestEnded(cached);
         }
 
         using (var refused = NewContext())
         {
-            refused.RefusedByPolicy = true;
+            refused.Privacy = new Gateway.Functions.Privacy.PrivacyRecord("policy-1");
+            refused.Privacy.Add(Gateway.Domain.Privacy.PiiAction.Block, new Dictionary<string, int>());
             refused.Outcome = ProxyOutcome.BadRequest("the request contains PII the policy blocks");
             refused.Status = 400;
             telemetry.RequestEnded(refused);
