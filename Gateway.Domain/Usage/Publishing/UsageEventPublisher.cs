@@ -37,6 +37,9 @@ public sealed partial class UsageEventPublisher : BackgroundService, IUsageEvent
     private long _sentFromSpill; // since the current outage began
     private int _outage;
     private volatile bool _stopping;
+
+    // A host whose startup failed can stop its services after disposing them: nothing is left to flush then.
+    private volatile bool _disposed;
     private volatile bool _collected;
 
     public UsageEventPublisher(IUsageEventTransport transport, IOptions<UsagePublisherOptions> options, TimeProvider time, IMeterFactory meters, ILogger<UsageEventPublisher> logger)
@@ -117,6 +120,11 @@ public sealed partial class UsageEventPublisher : BackgroundService, IUsageEvent
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
+        if (_disposed)
+        {
+            return;
+        }
+
         _stopping = true;
         _channel.Writer.TryComplete();
         _spillSignal.Release();
@@ -159,6 +167,7 @@ public sealed partial class UsageEventPublisher : BackgroundService, IUsageEvent
             _spill.Dispose();
         }
 
+        _disposed = true;
         _abortSends.Dispose();
         base.Dispose();
     }
