@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Gateway.Functions.Tests.Proxy;
 using Gateway.Testing;
@@ -90,24 +89,9 @@ public sealed class ProviderKeysNodeSdkTests : IAsyncLifetime
     }
 }
 
-/// <summary>Runs <c>tests/node/openai-client.mjs</c> (the npm <c>openai</c> SDK) against the proxy's one API; returns what it printed.</summary>
+/// <summary>The npm <c>openai</c> SDK (<c>tests/node/openai-client.mjs</c>) against the proxy's one API with <paramref name="apiKey"/>.</summary>
 internal static class OpenAiNodeClient
 {
-    public static async Task<JsonNode> RunAsync(Uri proxy, string apiKey, string model, string mode)
-    {
-        var script = RepoPaths.Combine("tests", "node", "openai-client.mjs");
-        var start = new ProcessStartInfo("node", [script, new Uri(proxy, "/api/v1").ToString(), apiKey, model, mode])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var errors = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await process.WaitForExitAsync(timeout.Token);
-        var text = await output;
-        Assert.True(process.ExitCode == 0 && text.Length > 0, $"node exited {process.ExitCode}: {text}{await errors}");
-        return JsonNode.Parse(text)!;
-    }
+    public static Task<JsonNode> RunAsync(Uri proxy, string apiKey, string model, string mode)
+        => NodeSdkScript.RunAsync("openai-client.mjs", new Uri(proxy, "/api/v1").ToString(), apiKey, model, mode);
 }
