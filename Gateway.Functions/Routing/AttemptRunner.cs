@@ -160,7 +160,7 @@ internal sealed partial class AttemptRunner(
             }
 
             using var message = ProxyForwarder.CreateRequest(context.Http, Uri!, attempt.Body ?? context.Body?.Bytes);
-            attempt.Adapter.ApplyCredential(message.Headers, runner._secrets.Get(attempt.Setting));
+            attempt.Adapter.ApplyCredential(message.Headers, context.ProviderKey?.Credentials ?? runner._secrets.Get(attempt.Setting));
             foreach (var (name, value) in attempt.Headers ?? [])
             {
                 // A translated attempt's own headers (anthropic-version) replace the client's.
