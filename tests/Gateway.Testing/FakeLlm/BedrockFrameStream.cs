@@ -1,15 +1,13 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Amazon.Runtime.EventStreams;
 
 namespace Gateway.Testing.FakeLlm;
 
 /// <summary>
 /// The response body of the fake's <c>invoke-with-response-stream</c>: the Anthropic SSE events the
 /// Anthropic endpoints write are re-framed as Bedrock's <c>application/vnd.amazon.eventstream</c>
-/// messages, encoded by AWSSDK.Core (<see cref="EventStreamMessage"/>: prelude, headers, payload,
-/// CRC-32s). Each event becomes a <c>chunk</c> whose payload is <c>{"bytes":"&lt;base64 JSON&gt;"}</c>;
+/// messages (<see cref="BedrockFrames"/>). Each event becomes a <c>chunk</c> whose payload is <c>{"bytes":"&lt;base64 JSON&gt;"}</c>;
 /// <c>ping</c> is not sent; <c>message_stop</c> carries <c>amazon-bedrock-invocationMetrics</c>.
 /// </summary>
 internal sealed class BedrockFrameStream(Stream inner, FakeBedrockBehavior behavior) : Stream
@@ -31,25 +29,6 @@ internal sealed class BedrockFrameStream(Stream inner, FakeBedrockBehavior behav
     public override long Length => throw new NotSupportedException();
 
     public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-    /// <summary>One frame as Bedrock encodes it.</summary>
-    public static byte[] Frame(string messageType, string typeHeader, string typeValue, byte[] payload)
-    {
-        var headers = new List<IEventStreamHeader>
-        {
-            StringHeader(typeHeader, typeValue),
-            StringHeader(":content-type", "application/json"),
-            StringHeader(":message-type", messageType),
-        };
-        return new EventStreamMessage(headers, payload).ToByteArray();
-    }
-
-    /// <summary>A <c>chunk</c> event frame carrying <paramref name="json"/>.</summary>
-    public static byte[] ChunkFrame(ReadOnlySpan<byte> json)
-    {
-        var payload = JsonSerializer.SerializeToUtf8Bytes(new JsonObject { ["bytes"] = Convert.ToBase64String(json) });
-        return Frame("event", ":event-type", "chunk", payload);
-    }
 
     public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
@@ -125,11 +104,10 @@ internal sealed class BedrockFrameStream(Stream inner, FakeBedrockBehavior behav
             json.Remove("model");
         }
 
-        var frame = ChunkFrame(JsonSerializer.SerializeToUtf8Bytes(json));
+        var frame = BedrockFrames.Chunk(JsonSerializer.SerializeToUtf8Bytes(json));
         if (_exception is not null && _frames == 2)
         {
-            var message = JsonSerializer.SerializeToUtf8Bytes(new JsonObject { ["message"] = "Too many tokens, please wait before trying again." });
-            frame = Frame("exception", ":exception-type", _exception, message);
+            frame = BedrockFrames.Exception(_exception, "Too many tokens, please wait before trying again.");
             _ended = true;
         }
         else if (_frames == _corruptFrame)
@@ -154,12 +132,5 @@ internal sealed class BedrockFrameStream(Stream inner, FakeBedrockBehavior behav
         {
             _outputTokens = (int)output;
         }
-    }
-
-    private static EventStreamHeader StringHeader(string name, string value)
-    {
-        var header = new EventStreamHeader(name);
-        header.SetString(value);
-        return header;
     }
 }
