@@ -40,17 +40,7 @@ internal static class BedrockErrors
                 || name.Equals("ServiceQuotaExceededException", StringComparison.OrdinalIgnoreCase) => "rate_limit_error",
             _ when name.Equals("ServiceUnavailableException", StringComparison.OrdinalIgnoreCase)
                 || name.Equals("ModelNotReadyException", StringComparison.OrdinalIgnoreCase) => "overloaded_error",
-            _ => status switch
-            {
-                400 => "invalid_request_error",
-                401 => "authentication_error",
-                403 => "permission_error",
-                404 => "not_found_error",
-                413 => "request_too_large",
-                429 => "rate_limit_error",
-                503 or 529 => "overloaded_error",
-                _ => "api_error",
-            },
+            _ => Translation.AnthropicErrorTranslator.TypeForStatus(status),
         };
     }
 
@@ -124,42 +114,19 @@ internal static class BedrockErrors
         return AnthropicError(AnthropicType(name, status), message);
     }
 
-    private sealed class ErrorContent : HttpContent
+    private sealed class ErrorContent : BedrockContent
     {
-        private readonly HttpContent _bedrock;
         private readonly string? _errorType;
         private readonly int _status;
 
         public ErrorContent(HttpContent bedrock, string? errorType, int status)
+            : base(bedrock, "application/json")
         {
-            _bedrock = bedrock;
             _errorType = errorType;
             _status = status;
-            Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
         }
 
-        protected override async Task SerializeToStreamAsync(Stream stream, System.Net.TransportContext? context)
-            => await stream.WriteAsync(await TranslateAsync(_bedrock, _errorType, _status, CancellationToken.None));
-
-        protected override async Task<Stream> CreateContentReadStreamAsync(CancellationToken cancellationToken)
-            => new MemoryStream(await TranslateAsync(_bedrock, _errorType, _status, cancellationToken), writable: false);
-
-        protected override Task<Stream> CreateContentReadStreamAsync() => CreateContentReadStreamAsync(CancellationToken.None);
-
-        protected override bool TryComputeLength(out long length)
-        {
-            length = 0;
-            return false;
-        }
-
-        protected override void Dispose(bool disposing)
-        {
-            if (disposing)
-            {
-                _bedrock.Dispose();
-            }
-
-            base.Dispose(disposing);
-        }
+        protected override async Task<Stream> OpenAsync(HttpContent bedrock, CancellationToken cancellationToken)
+            => new MemoryStream(await TranslateAsync(bedrock, _errorType, _status, cancellationToken), writable: false);
     }
 }

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Text.Json.Nodes;
 using Gateway.Domain.Config;
 using Gateway.Domain.Providers;
 using Gateway.Functions.Tests.Proxy;
@@ -37,23 +35,5 @@ internal static class BedrockTestSetup
         await new ConfigCacheWriter(host.Redis).UpsertAsync(setting);
         await host.WaitUntilAsync(s => s.ProviderSettings.ContainsKey(setting.Id));
         return setting;
-    }
-
-    /// <summary>Runs <c>tests/node/<paramref name="script"/></c> and parses the one JSON object it prints.</summary>
-    public static async Task<JsonNode> RunNodeAsync(string script, params string[] arguments)
-    {
-        var start = new ProcessStartInfo("node", [RepoPaths.Combine("tests", "node", script), .. arguments])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var errors = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await process.WaitForExitAsync(timeout.Token);
-        var text = await output;
-        Assert.True(process.ExitCode == 0 && text.Length > 0, $"node exited {process.ExitCode}: {text}{await errors}");
-        return JsonNode.Parse(text)!;
     }
 }
