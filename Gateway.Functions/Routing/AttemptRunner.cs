@@ -160,7 +160,7 @@ internal sealed partial class AttemptRunner(
             }
 
             using var message = ProxyForwarder.CreateRequest(context.Http, Uri!, attempt.Body ?? context.Body?.Bytes);
-            var secrets = runner._secrets.Get(attempt.Setting);
+            var secrets = context.ProviderKey?.Credentials ?? runner._secrets.Get(attempt.Setting);
             attempt.Adapter.ApplyCredential(message.Headers, secrets);
             foreach (var (name, value) in attempt.Headers ?? [])
             {

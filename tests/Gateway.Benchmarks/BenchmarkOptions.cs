@@ -2,12 +2,12 @@ using System.Globalization;
 
 namespace Gateway.Benchmarks;
 
-/// <summary><c>[--seconds 10] [--rate 500] [--concurrency 32] [--trace 0] [--load-only 0] [--limits 1] [--telemetry 0] [--yarp 0]</c>.</summary>
+/// <summary><c>[--seconds 10] [--rate 500] [--concurrency 32] [--trace 0] [--load-only 0] [--limits 1] [--telemetry 0] [--yarp 0] [--fixed 0]</c>.</summary>
 /// <remarks>
-/// <c>--load-only N</c>: the gateway alone, warmed up, then N s of closed-loop load (for an external profiler); no report. With <c>--yarp 1</c> the bare YARP proxy instead of the gateway.
+/// <c>--load-only N</c>: the gateway alone, warmed up, then N s of closed-loop load (for an external profiler); no report. With <c>--yarp 1</c> the bare YARP proxy instead of the gateway; with <c>--fixed 1</c> open-loop load at <c>--rate</c> instead.
 /// <c>--telemetry N</c>: only the gateway, with telemetry off and on, N rounds alternating.
 /// </remarks>
-internal sealed record BenchmarkOptions(int Seconds, int Rate, int Concurrency, int TraceSeconds, int LoadOnlySeconds = 0, bool Limits = true, int TelemetryRounds = 0, bool LoadOnlyYarp = false)
+internal sealed record BenchmarkOptions(int Seconds, int Rate, int Concurrency, int TraceSeconds, int LoadOnlySeconds = 0, bool Limits = true, int TelemetryRounds = 0, bool LoadOnlyYarp = false, bool LoadOnlyFixedRate = false)
 {
     public static BenchmarkOptions Parse(string[] args)
     {
@@ -25,7 +25,8 @@ internal sealed record BenchmarkOptions(int Seconds, int Rate, int Concurrency, 
                 "--limits" => options with { Limits = value != 0 },
                 "--telemetry" => options with { TelemetryRounds = value },
                 "--yarp" => options with { LoadOnlyYarp = value != 0 },
-                _ => throw new ArgumentException($"unknown option {args[i]}; expected --seconds, --rate, --concurrency, --trace, --load-only, --limits, --telemetry, --yarp"),
+                "--fixed" => options with { LoadOnlyFixedRate = value != 0 },
+                _ => throw new ArgumentException($"unknown option {args[i]}; expected --seconds, --rate, --concurrency, --trace, --load-only, --limits, --telemetry, --yarp, --fixed"),
             };
         }
 

@@ -127,9 +127,13 @@ async Task LoadOnlyAsync()
     using var load = new LoadGenerator(contender.BaseAddress, ProxyPaths.Chat, options.LoadOnlyYarp ? "sk-direct" : gatewayEnvironment.RawKey, options.Concurrency);
     await load.WarmUpAsync(200);
     _ = await load.ThroughputAsync(options.Concurrency, TimeSpan.FromSeconds(2));
-    Console.WriteLine($"{name} pid {contender.Pid.ToString(CultureInfo.InvariantCulture)}: {options.LoadOnlySeconds} s of {options.Concurrency}-connection load");
+    Console.WriteLine(options.LoadOnlyFixedRate
+        ? $"{name} pid {contender.Pid.ToString(CultureInfo.InvariantCulture)}: {options.LoadOnlySeconds} s at {options.Rate} req/s"
+        : $"{name} pid {contender.Pid.ToString(CultureInfo.InvariantCulture)}: {options.LoadOnlySeconds} s of {options.Concurrency}-connection load");
     var cpuBefore = contender.CpuTime();
-    var throughput = await load.ThroughputAsync(options.Concurrency, TimeSpan.FromSeconds(options.LoadOnlySeconds));
+    var throughput = options.LoadOnlyFixedRate
+        ? (await load.FixedRateAsync(options.Rate, TimeSpan.FromSeconds(options.LoadOnlySeconds), streaming: false)).Count / (double)options.LoadOnlySeconds
+        : await load.ThroughputAsync(options.Concurrency, TimeSpan.FromSeconds(options.LoadOnlySeconds));
     var cpuPerRequest = (contender.CpuTime() - cpuBefore).TotalMicroseconds / (throughput * options.LoadOnlySeconds);
     Console.WriteLine($"{name}: throughput {throughput:0} req/s, CPU {cpuPerRequest:0} µs per request, peak RSS {contender.PeakMemoryMiB():0} MiB, errors {load.Errors.ToString(CultureInfo.InvariantCulture)} {load.ErrorStatuses}");
 }

@@ -154,7 +154,7 @@ public sealed class BedrockNodeSdkTests : IAsyncLifetime
 
     private async Task<JsonNode> OpenAiAsync(string mode)
     {
-        var result = await NodeScript.RunAsync("openai-client.mjs", new Uri(_host.BaseAddress, "/api/v1").ToString(), _rawKey, BedrockTestSetup.Model, mode);
+        var result = await NodeSdkScript.RunAsync("openai-client.mjs", new Uri(_host.BaseAddress, "/api/v1").ToString(), _rawKey, BedrockTestSetup.Model, mode);
         Assert.True(result["error"] is null, $"{mode}: {result.ToJsonString()}");
         return result;
     }
@@ -162,7 +162,7 @@ public sealed class BedrockNodeSdkTests : IAsyncLifetime
     private async Task<JsonNode> AnthropicAsync(string mode)
     {
         var baseUrl = new Uri(_host.BaseAddress, "/api/providers/bedrock/anthropic").ToString();
-        var result = await NodeScript.RunAsync("anthropic-client.mjs", baseUrl, _rawKey, mode, BedrockTestSetup.Model);
+        var result = await NodeSdkScript.RunAsync("anthropic-client.mjs", baseUrl, _rawKey, mode, BedrockTestSetup.Model);
         Assert.True(result["error"] is null, $"{mode}: {result.ToJsonString()}");
         return result;
     }

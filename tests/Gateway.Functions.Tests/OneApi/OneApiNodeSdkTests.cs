@@ -124,7 +124,7 @@ public sealed class OneApiNodeSdkTests : IAsyncLifetime
 
     private async Task<JsonNode> RunAsync(string model, string mode)
     {
-        var result = await NodeScript.RunAsync("openai-client.mjs", new Uri(_host.BaseAddress, "/api/v1").ToString(), _rawKey, model, mode);
+        var result = await NodeSdkScript.RunAsync("openai-client.mjs", new Uri(_host.BaseAddress, "/api/v1").ToString(), _rawKey, model, mode);
         Assert.True(mode == "chat" && model.StartsWith("mystery", StringComparison.Ordinal) || result["error"] is null, $"{mode}: {result.ToJsonString()}");
         return result;
     }

@@ -76,5 +76,5 @@ public sealed class AnthropicSdkProxyTests : IAsyncLifetime
     }
 
     private Task<JsonNode> RunSdkAsync(string mode, string key)
-        => NodeScript.RunAsync("anthropic-client.mjs", new Uri(_host.BaseAddress, "/api/providers/anthropic").ToString(), key, mode);
+        => NodeSdkScript.RunAsync("anthropic-client.mjs", new Uri(_host.BaseAddress, "/api/providers/anthropic").ToString(), key, mode);
 }

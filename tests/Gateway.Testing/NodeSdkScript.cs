@@ -4,9 +4,10 @@ using Xunit;
 
 namespace Gateway.Testing;
 
-/// <summary>Runs a script of <c>tests/node</c> (the official npm SDKs as clients) and parses the one JSON object it prints.</summary>
-public static class NodeScript
+/// <summary>Runs a client script of <c>tests/node</c> (the official npm SDKs) and returns the one JSON object it printed.</summary>
+public static class NodeSdkScript
 {
+    /// <summary>Runs <c>node tests/node/<paramref name="script"/> <paramref name="arguments"/></c>; fails the test when it does not exit cleanly with output.</summary>
     public static async Task<JsonNode> RunAsync(string script, params string[] arguments)
     {
         var start = new ProcessStartInfo("node", [RepoPaths.Combine("tests", "node", script), .. arguments])
