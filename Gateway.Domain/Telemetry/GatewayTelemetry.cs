@@ -99,27 +99,9 @@ public static class GatewayTelemetry
                 }
             }, static o => o.IncludeFormattedMessage = true);
 
-        if (options.Traces)
+        if (options.Traces.Enabled)
         {
-            otel.WithTracing(tracing =>
-            {
-                tracing.AddSource(SourcePattern)
-                    .AddAspNetCoreInstrumentation(static o => o.Filter = static http => !IsOperational(http.Request.Path))
-                    .AddHttpClientInstrumentation()
-                    .AddNpgsql()
-                    .AddRedisInstrumentation();
-                tracing.ConfigureRedisInstrumentation(static (sp, redis) =>
-                {
-                    if (sp.GetService<RedisConnection>() is { } connection)
-                    {
-                        connection.WhenConnected(multiplexer => redis.AddConnection(multiplexer));
-                    }
-                });
-                if (options.AzureMonitorConnectionString is { Length: > 0 } azure)
-                {
-                    tracing.AddAzureMonitorTraceExporter(o => o.ConnectionString = azure);
-                }
-            });
+            otel.WithTracing(tracing => ConfigureTracing(tracing, services, options));
         }
 
         if (options.OtlpEndpoint is { Length: > 0 })
@@ -129,6 +111,42 @@ public static class GatewayTelemetry
         }
 
         return builder;
+    }
+
+    private static void ConfigureTracing(TracerProviderBuilder tracing, IServiceCollection services, TelemetryOptions options)
+    {
+        var traces = options.Traces;
+        tracing.AddSource(SourcePattern)
+            .AddAspNetCoreInstrumentation(static o => o.Filter = static http => !IsOperational(http.Request.Path))
+            .AddNpgsql();
+        if (traces.HttpClient)
+        {
+            tracing.AddHttpClientInstrumentation();
+        }
+
+        if (traces.Redis)
+        {
+            // Profiles every command (a session per traced request, drained into spans): opt-in. The
+            // drain polls at least every second (the default backs off to 10 s), so spans arrive soon.
+            tracing.AddRedisInstrumentation(static o => o.FlushInterval = TimeSpan.FromSeconds(1));
+            tracing.ConfigureRedisInstrumentation(static (sp, redis) =>
+            {
+                if (sp.GetService<RedisConnection>() is { } connection)
+                {
+                    connection.WhenConnected(multiplexer => redis.AddConnection(multiplexer));
+                }
+            });
+        }
+
+        if (options.AzureMonitorConnectionString is { Length: > 0 } azure)
+        {
+            tracing.AddAzureMonitorTraceExporter(o => o.ConnectionString = azure);
+        }
+
+        // Registered last and deferred: the Azure Monitor exporter sets its own sampler the same way,
+        // and the last one set wins. Parent-based, so a caller's sampled traceparent is recorded.
+        var sampler = new ParentBasedSampler(new TraceIdRatioBasedSampler(traces.SampleRatio));
+        services.ConfigureOpenTelemetryTracerProvider((_, builder) => builder.SetSampler(sampler));
     }
 
     /// <summary>Health checks and scrapes are not requests anyone wants traced.</summary>
