@@ -51,7 +51,7 @@ public sealed class TelemetryOptions
 public sealed class TracesTelemetryOptions
 {
     /// <summary>
-    /// Spans (server, HTTP client, PostgreSQL, the proxy's upstream call). Off, metrics and logs
+    /// Spans (server, PostgreSQL, the proxy's upstream call, and the opt-in ones below). Off, metrics and logs
     /// remain, and the trace id is still continued from <c>traceparent</c> and returned (ASP.NET Core's own activity).
     /// </summary>
     public bool Enabled { get; set; } = true;
@@ -68,8 +68,12 @@ public sealed class TracesTelemetryOptions
     /// <summary>A span per Redis command (StackExchange.Redis instrumentation): opt-in, it profiles every command of every request.</summary>
     public bool Redis { get; set; }
 
-    /// <summary>A span per outgoing HTTP request (under the proxy's upstream span: one per attempt).</summary>
-    public bool HttpClient { get; set; } = true;
+    /// <summary>
+    /// A span per outgoing HTTP request (in the proxy: one per attempt, under the GenAI upstream span).
+    /// Opt-in: the upstream span already covers the call, and the provider still receives a
+    /// <c>traceparent</c> (the upstream span's) without it.
+    /// </summary>
+    public bool HttpClient { get; set; }
 
     public const double DefaultSampleRatio = 0.1;
 }

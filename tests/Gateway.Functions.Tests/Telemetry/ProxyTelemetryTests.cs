@@ -22,6 +22,7 @@ public sealed class ProxyTelemetryTests : IAsyncLifetime
             new Dictionary<string, string?>
             {
                 ["Telemetry:KeyAttributes"] = "true",
+                ["Telemetry:Traces:HttpClient"] = "true",
                 ["Logging:LogLevel:Default"] = "Debug",
             },
             _capture.AddTo);
@@ -63,7 +64,7 @@ public sealed class ProxyTelemetryTests : IAsyncLifetime
         Assert.Equal(FakeLlmTokens.CountWords(FakeLlmBehavior.DefaultResponseText), upstream.GetTagItem("gen_ai.usage.output_tokens"));
         Assert.Equal(key.KeyId, upstream.GetTagItem("gateway.key.id"));
 
-        // The HTTP client's span is the upstream span's child, and the provider saw that context.
+        // With HTTP client spans opted in, the HTTP client's span is the upstream span's child, and the provider saw that context.
         var http = Assert.Single(spans, s => s.Source.Name == "System.Net.Http" && s.ParentSpanId == upstream.SpanId);
         Assert.Equal(upstream.SpanId, http.ParentSpanId);
         Assert.Equal($"00-{traceId.ToHexString()}-{http.SpanId.ToHexString()}-01", _host.Upstream.LastRequest!.Header("traceparent"));

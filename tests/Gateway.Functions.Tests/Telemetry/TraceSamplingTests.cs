@@ -74,6 +74,13 @@ public sealed class TraceSamplingTests : IAsyncLifetime
         var upstream = Assert.Single(_capture.Spans, s => s.TraceId == traceId && s.Source.Name == "Gateway.Proxy");
         Assert.Equal("chat gpt-4o", upstream.DisplayName);
         Assert.Equal(FakeLlmTokens.CountWords("sampled by the caller"), upstream.GetTagItem("gen_ai.usage.input_tokens"));
+
+        // No HTTP client span by default, yet the provider is called in the same trace, marked sampled
+        // (its parent id is .NET's own unexported HTTP activity under the upstream span).
+        Assert.DoesNotContain(_capture.Spans, s => s.TraceId == traceId && s.Source.Name == "System.Net.Http");
+        var traceparent = _host.Upstream.LastRequest!.Header("traceparent");
+        Assert.StartsWith($"00-{traceId.ToHexString()}-", traceparent, StringComparison.Ordinal);
+        Assert.EndsWith("-01", traceparent, StringComparison.Ordinal);
     }
 
     [Fact]
