@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using Azure.Monitor.OpenTelemetry.Exporter;
 using Gateway.Domain.Hosting;
 using Gateway.Domain.Redis;
@@ -78,6 +79,7 @@ public static class GatewayTelemetry
                         { Name: "gen_ai.client.token.usage" } => new ExplicitBucketHistogramConfiguration { Boundaries = TokenBuckets },
                         { Name: "gen_ai.client.operation.duration" or "gen_ai.client.operation.time_to_first_chunk" } => new ExplicitBucketHistogramConfiguration { Boundaries = DurationBuckets },
                         { Name: "gateway.proxy.added_latency" } => new ExplicitBucketHistogramConfiguration { Boundaries = OverheadBuckets },
+                        { } dropped when IsDropped(dropped) => MetricStreamConfiguration.Drop,
                         _ => null,
                     });
                 if (options.Prometheus.Enabled)
@@ -148,6 +150,15 @@ public static class GatewayTelemetry
         var sampler = new ParentBasedSampler(new TraceIdRatioBasedSampler(traces.SampleRatio));
         services.ConfigureOpenTelemetryTracerProvider((_, builder) => builder.SetSampler(sampler));
     }
+
+    /// <summary>
+    /// Framework instruments recorded on every proxied request whose figures the gateway's own metrics
+    /// and the request durations already give: the HTTP client's connection-pool gauges (its request
+    /// duration stays) and Kestrel's memory-pool counters. Dropped, they are not listened to at all.
+    /// </summary>
+    internal static bool IsDropped(Instrument instrument)
+        => instrument.Name is "http.client.active_requests" or "http.client.request.time_in_queue" or "http.client.open_connections"
+            || instrument.Meter.Name == "Microsoft.AspNetCore.MemoryPool";
 
     /// <summary>Health checks and scrapes are not requests anyone wants traced.</summary>
     internal static bool IsOperational(PathString path)

@@ -152,6 +152,24 @@ public sealed class ProxyTelemetryTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Metrics_FrameworkPoolInstruments_DroppedWhileRequestDurationsRemain()
+    {
+        var (key, raw) = await _host.AddKeyAsync(null, await _host.AddSettingAsync());
+        using var client = _host.CreateClient(raw);
+
+        using var response = await client.SendAsync(Chat("gpt-4o", "pool me"));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        await Eventually.AssertAsync(() => _capture.Count("gateway.proxy.requests", ("gateway.key.id", key.KeyId)) == 1, TimeSpan.FromSeconds(5), "the request is counted");
+        var names = _capture.AllPoints().Select(p => p.Metric).ToHashSet(StringComparer.Ordinal);
+        Assert.Contains("http.server.request.duration", names);
+        Assert.Contains("http.client.request.duration", names);
+        Assert.DoesNotContain("http.client.active_requests", names);
+        Assert.DoesNotContain("http.client.open_connections", names);
+        Assert.DoesNotContain(names, n => n.StartsWith("aspnetcore.memory_pool.", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task PrivacyMode_Default_NoPromptOrCompletionTextInAnySpanMetricOrLog()
     {
         var (_, raw) = await _host.AddKeyAsync(null, await _host.AddSettingAsync());
