@@ -196,10 +196,10 @@ public sealed class ProxyTelemetryTests : IAsyncLifetime
     /// Makes <paramref name="traceId"/> the ambient trace: this process's HTTP client (the test and
     /// the proxy share the process) sends its own span's <c>traceparent</c>, in that trace.
     /// </summary>
-    internal static async Task<HttpResponseMessage> SendInTraceAsync(HttpClient client, HttpRequestMessage request, ActivityTraceId traceId)
+    internal static async Task<HttpResponseMessage> SendInTraceAsync(HttpClient client, HttpRequestMessage request, ActivityTraceId traceId, ActivityTraceFlags flags = ActivityTraceFlags.Recorded)
     {
         using var caller = new Activity("test caller");
-        caller.SetParentId(traceId, ActivitySpanId.CreateRandom(), ActivityTraceFlags.Recorded);
+        caller.SetParentId(traceId, ActivitySpanId.CreateRandom(), flags);
         caller.Start();
         return await client.SendAsync(request);
     }

@@ -90,7 +90,7 @@ public sealed class TraceSamplingTests : IAsyncLifetime
         var traceId = ActivityTraceId.CreateRandom();
         using var client = _host.CreateClient(raw);
 
-        using var response = await SendInTraceAsync(client, ProxyTelemetryTests.Chat("gpt-4o", "not sampled"), traceId, ActivityTraceFlags.None);
+        using var response = await ProxyTelemetryTests.SendInTraceAsync(client, ProxyTelemetryTests.Chat("gpt-4o", "not sampled"), traceId, ActivityTraceFlags.None);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(traceId.ToHexString(), Assert.Single(response.Headers.GetValues(GatewayTelemetry.TraceIdHeader)));
@@ -109,14 +109,6 @@ public sealed class TraceSamplingTests : IAsyncLifetime
         using var response = await ProxyTelemetryTests.SendInTraceAsync(client, ProxyTelemetryTests.Chat("gpt-4o", "sampled"), sampled);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         await Eventually.AssertAsync(() => _capture.Spans.Any(s => s.TraceId == sampled && s.Kind == ActivityKind.Server && s.DisplayName.StartsWith("POST /api/providers/openai", StringComparison.Ordinal)), TimeSpan.FromSeconds(5), "the sampled request's server span is recorded");
-    }
-
-    private static async Task<HttpResponseMessage> SendInTraceAsync(HttpClient client, HttpRequestMessage request, ActivityTraceId traceId, ActivityTraceFlags flags)
-    {
-        using var caller = new Activity("test caller");
-        caller.SetParentId(traceId, ActivitySpanId.CreateRandom(), flags);
-        caller.Start();
-        return await client.SendAsync(request);
     }
 
     private static object? Tag(OpenTelemetry.Metrics.MetricPoint point, string key) => TelemetryCapture.Tags(point).GetValueOrDefault(key);
