@@ -417,8 +417,15 @@ func hostSettings(storageAccountName string, appInsightsConnectionString string)
   APPLICATIONINSIGHTS_CONNECTION_STRING: appInsightsConnectionString
 }
 
+// Runtime knobs that have no runtimeconfig.json property (environment only), measured with
+// tests/Gateway.Benchmarks: tier-up starts at once instead of waiting for JIT activity to stop
+// (steady state in seconds, not minutes, under load), and a 4 MiB gen0 budget instead of one sized
+// from the L3 cache (peak RSS). The benchmark runs both proxies with the same file.
+var proxyRuntimeSettings = loadJsonContent('runtime/proxy.json')
+
 var proxySettings = union(
   hostSettings(names.proxyStorage, appInsights.properties.ConnectionString),
+  proxyRuntimeSettings,
   {
     ConnectionStrings__Redis: secretRefs.redis
     Encryption__Key: secretRefs.encryptionKey

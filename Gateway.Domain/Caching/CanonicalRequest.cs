@@ -55,8 +55,7 @@ public static class CanonicalRequest
                 return null;
             }
 
-            repeatable = (root.TryGetProperty("temperature", out var temperature) && temperature.ValueKind == JsonValueKind.Number && temperature.TryGetDouble(out var t) && t == 0)
-                || (root.TryGetProperty("seed", out var seed) && seed.ValueKind != JsonValueKind.Null);
+            repeatable = IsRepeatable(root);
 
             try
             {
@@ -72,6 +71,11 @@ public static class CanonicalRequest
 
         return SHA256.HashData(buffer.WrittenSpan);
     }
+
+    /// <summary>Braintrust's <c>auto</c> rule on a request object: <c>temperature</c> is 0 or a <c>seed</c> is set.</summary>
+    public static bool IsRepeatable(JsonElement root)
+        => (root.TryGetProperty("temperature", out var temperature) && temperature.ValueKind == JsonValueKind.Number && temperature.TryGetDouble(out var t) && t == 0)
+            || (root.TryGetProperty("seed", out var seed) && seed.ValueKind != JsonValueKind.Null);
 
     /// <summary>The canonical JSON alone (sorted keys, volatile fields removed); for tests and diagnostics.</summary>
     public static string CanonicalJson(ReadOnlySpan<byte> jsonBody)

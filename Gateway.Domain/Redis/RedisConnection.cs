@@ -21,7 +21,14 @@ public sealed class RedisConnection : IAsyncDisposable
 
     public string KeyPrefix { get; }
 
-    public async ValueTask<IDatabase> GetDatabaseAsync() => (await _multiplexer.Value).GetDatabase();
+    public ValueTask<IDatabase> GetDatabaseAsync()
+    {
+        // Connected (every call but the first few): no state machine on the limits call's path.
+        var connecting = _multiplexer.Value;
+        return connecting.IsCompletedSuccessfully ? ValueTask.FromResult(connecting.Result.GetDatabase()) : AwaitDatabaseAsync(connecting);
+
+        static async ValueTask<IDatabase> AwaitDatabaseAsync(Task<ConnectionMultiplexer> connecting) => (await connecting).GetDatabase();
+    }
 
     public async ValueTask<ISubscriber> GetSubscriberAsync() => (await _multiplexer.Value).GetSubscriber();
 

@@ -64,7 +64,12 @@ internal sealed partial class CacheStep : IProxyStep
             return StepResult.ContinueTask;
         }
 
-        // 3 digest
+        // 3 digest (auto without temperature 0 or a seed never qualifies: skip the canonical JSON)
+        if (policy.Mode == CacheMode.Auto && !body.Repeatable && kind != CachedResponseKind.Embeddings)
+        {
+            return StepResult.ContinueTask;
+        }
+
         var path = context.Path + http.Request.QueryString.Value;
         var digest = CanonicalRequest.Digest(context.Adapter.Name, context.Model, context.DeploymentId, path, body.Bytes.Span, out var repeatable);
         if (digest is null || (policy.Mode == CacheMode.Auto && !repeatable && kind != CachedResponseKind.Embeddings))

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Gateway.Domain.Caching;
 using Gateway.Functions.Providers;
 
 namespace Gateway.Functions.Pipeline;
@@ -50,6 +51,9 @@ internal sealed class JsonRequestBody : IDisposable
 
     /// <summary>The end user: OpenAI-style <c>user</c>, or Anthropic's <c>metadata.user_id</c>.</summary>
     public string? User { get; private set; }
+
+    /// <summary>Whether the request asks for a repeatable answer: <c>temperature</c> 0 or a <c>seed</c> (the cache's <c>auto</c> rule).</summary>
+    public bool Repeatable { get; private set; }
 
     /// <summary>The body, or why it is refused (413 too large, 400 not a JSON object or a field the proxy reads is malformed).</summary>
     public readonly record struct ReadResult(JsonRequestBody? Body, ProxyOutcome? Error);
@@ -319,6 +323,7 @@ internal sealed class JsonRequestBody : IDisposable
                 return error;
             }
 
+            Repeatable = CanonicalRequest.IsRepeatable(root);
             InputLength = input?.Length;
             ImageSize = size;
             ImageQuality = quality;

@@ -2,12 +2,12 @@ using System.Globalization;
 
 namespace Gateway.Benchmarks;
 
-/// <summary><c>[--seconds 10] [--rate 500] [--concurrency 32] [--trace 0] [--load-only 0] [--limits 1] [--telemetry 0]</c>.</summary>
+/// <summary><c>[--seconds 10] [--rate 500] [--concurrency 32] [--trace 0] [--load-only 0] [--limits 1] [--telemetry 0] [--yarp 0] [--fixed 0]</c>.</summary>
 /// <remarks>
-/// <c>--load-only N</c>: the gateway alone, warmed up, then N s of closed-loop load (for an external profiler); no report.
+/// <c>--load-only N</c>: the gateway alone, warmed up, then N s of closed-loop load (for an external profiler); no report. With <c>--yarp 1</c> the bare YARP proxy instead of the gateway; with <c>--fixed 1</c> open-loop load at <c>--rate</c> instead.
 /// <c>--telemetry N</c>: only the gateway, with telemetry off and on, N rounds alternating.
 /// </remarks>
-internal sealed record BenchmarkOptions(int Seconds, int Rate, int Concurrency, int TraceSeconds, int LoadOnlySeconds = 0, bool Limits = true, int TelemetryRounds = 0)
+internal sealed record BenchmarkOptions(int Seconds, int Rate, int Concurrency, int TraceSeconds, int LoadOnlySeconds = 0, bool Limits = true, int TelemetryRounds = 0, bool LoadOnlyYarp = false, bool LoadOnlyFixedRate = false)
 {
     public static BenchmarkOptions Parse(string[] args)
     {
@@ -24,7 +24,9 @@ internal sealed record BenchmarkOptions(int Seconds, int Rate, int Concurrency, 
                 "--load-only" => options with { LoadOnlySeconds = value },
                 "--limits" => options with { Limits = value != 0 },
                 "--telemetry" => options with { TelemetryRounds = value },
-                _ => throw new ArgumentException($"unknown option {args[i]}; expected --seconds, --rate, --concurrency, --trace, --load-only, --limits, --telemetry"),
+                "--yarp" => options with { LoadOnlyYarp = value != 0 },
+                "--fixed" => options with { LoadOnlyFixedRate = value != 0 },
+                _ => throw new ArgumentException($"unknown option {args[i]}; expected --seconds, --rate, --concurrency, --trace, --load-only, --limits, --telemetry, --yarp, --fixed"),
             };
         }
 
@@ -38,4 +40,4 @@ internal static class ProxyPaths
 }
 
 /// <summary>One contender's figures; CPU and memory are absent for the upstream measured directly.</summary>
-internal sealed record ContenderResult(string Name, double Throughput, double P50, double P99, double? CpuPercent, double TtfbP50, double TtfbP99, double? PeakRssMiB, long Errors);
+internal sealed record ContenderResult(string Name, double Throughput, double P50, double P99, double? CpuPercent, double TtfbP50, double TtfbP99, double? PeakRssMiB, long Errors, string ErrorStatuses = "");

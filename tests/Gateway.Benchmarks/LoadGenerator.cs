@@ -12,6 +12,7 @@ internal sealed class LoadGenerator : IDisposable
 
     private readonly HttpClient _client;
     private readonly Uri _path;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<int, int> _statuses = new();
     private long _errors;
 
     public LoadGenerator(Uri baseAddress, string path, string bearer, int maxConnections)
@@ -27,6 +28,9 @@ internal sealed class LoadGenerator : IDisposable
 
     /// <summary>Answers other than 2xx so far (not counted in throughput or latency).</summary>
     public long Errors => Interlocked.Read(ref _errors);
+
+    /// <summary>The non-2xx answers by status code, e.g. <c>502×3</c>.</summary>
+    public string ErrorStatuses => string.Join(' ', _statuses.OrderBy(s => s.Key).Select(s => $"{s.Key}×{s.Value}"));
 
     /// <summary>Successful requests per second with <paramref name="concurrency"/> requests always in flight.</summary>
     public async Task<double> ThroughputAsync(int concurrency, TimeSpan duration)
@@ -109,6 +113,7 @@ internal sealed class LoadGenerator : IDisposable
         if (!response.IsSuccessStatusCode)
         {
             Interlocked.Increment(ref _errors);
+            _statuses.AddOrUpdate((int)response.StatusCode, 1, static (_, n) => n + 1);
             return null;
         }
 

@@ -115,22 +115,29 @@ async Task<ContenderResult> MeasureAsync(string name, Uri baseAddress, string pa
     var latency = await load.FixedRateAsync(options.Rate, TimeSpan.FromSeconds(options.Seconds), streaming: false);
     var cpu = process is null ? (double?)null : (process.CpuTime() - cpuBefore!.Value) / clock.Elapsed * 100;
     var ttfb = await load.FixedRateAsync(options.Rate, TimeSpan.FromSeconds(options.Seconds), streaming: true);
-    return new ContenderResult(name, throughput, latency.Percentile(50), latency.Percentile(99), cpu, ttfb.Percentile(50), ttfb.Percentile(99), process?.PeakMemoryMiB(), load.Errors + closed.Errors);
+    return new ContenderResult(name, throughput, latency.Percentile(50), latency.Percentile(99), cpu, ttfb.Percentile(50), ttfb.Percentile(99), process?.PeakMemoryMiB(), load.Errors + closed.Errors, $"{closed.ErrorStatuses} {load.ErrorStatuses}".Trim());
 }
 
 async Task LoadOnlyAsync()
 {
     var port = ContenderProcess.FreePort();
     gatewayEnvironment.Environment["Ports__Proxy"] = port.ToString(CultureInfo.InvariantCulture);
-    await using var gateway = await ContenderProcess.StartAsync("gateway", gatewayDll, [], gatewayEnvironment.Environment, runtimeSettings, port);
-    using var load = new LoadGenerator(gateway.BaseAddress, ProxyPaths.Chat, gatewayEnvironment.RawKey, options.Concurrency);
+    var name = options.LoadOnlyYarp ? "bare YARP" : "gateway";
+    await using var contender = options.LoadOnlyYarp
+        ? await ContenderProcess.StartAsync("yarp", yarpDll, [BareYarp.Argument, port.ToString(CultureInfo.InvariantCulture), upstreamUrl], new Dictionary<string, string>(), runtimeSettings, port)
+        : await ContenderProcess.StartAsync("gateway", gatewayDll, [], gatewayEnvironment.Environment, runtimeSettings, port);
+    using var load = new LoadGenerator(contender.BaseAddress, ProxyPaths.Chat, options.LoadOnlyYarp ? "sk-direct" : gatewayEnvironment.RawKey, options.Concurrency);
     await load.WarmUpAsync(200);
     _ = await load.ThroughputAsync(options.Concurrency, TimeSpan.FromSeconds(2));
-    Console.WriteLine($"gateway pid {gateway.Pid.ToString(CultureInfo.InvariantCulture)}: {options.LoadOnlySeconds} s of {options.Concurrency}-connection load");
-    var cpuBefore = gateway.CpuTime();
-    var throughput = await load.ThroughputAsync(options.Concurrency, TimeSpan.FromSeconds(options.LoadOnlySeconds));
-    var cpuPerRequest = (gateway.CpuTime() - cpuBefore).TotalMicroseconds / (throughput * options.LoadOnlySeconds);
-    Console.WriteLine($"throughput {throughput:0} req/s, CPU {cpuPerRequest:0} µs per request, peak RSS {gateway.PeakMemoryMiB():0} MiB, errors {load.Errors.ToString(CultureInfo.InvariantCulture)}");
+    Console.WriteLine(options.LoadOnlyFixedRate
+        ? $"{name} pid {contender.Pid.ToString(CultureInfo.InvariantCulture)}: {options.LoadOnlySeconds} s at {options.Rate} req/s"
+        : $"{name} pid {contender.Pid.ToString(CultureInfo.InvariantCulture)}: {options.LoadOnlySeconds} s of {options.Concurrency}-connection load");
+    var cpuBefore = contender.CpuTime();
+    var throughput = options.LoadOnlyFixedRate
+        ? (await load.FixedRateAsync(options.Rate, TimeSpan.FromSeconds(options.LoadOnlySeconds), streaming: false)).Count / (double)options.LoadOnlySeconds
+        : await load.ThroughputAsync(options.Concurrency, TimeSpan.FromSeconds(options.LoadOnlySeconds));
+    var cpuPerRequest = (contender.CpuTime() - cpuBefore).TotalMicroseconds / (throughput * options.LoadOnlySeconds);
+    Console.WriteLine($"{name}: throughput {throughput:0} req/s, CPU {cpuPerRequest:0} µs per request, peak RSS {contender.PeakMemoryMiB():0} MiB, errors {load.Errors.ToString(CultureInfo.InvariantCulture)} {load.ErrorStatuses}");
 }
 
 async Task TraceAsync(ContenderProcess gateway, string rawKey, int seconds)

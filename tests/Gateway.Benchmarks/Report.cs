@@ -20,6 +20,11 @@ internal static class Report
         Row($"streaming TTFB p50 at {options.Rate} req/s (ms)", direct.TtfbP50, yarp.TtfbP50, gateway.TtfbP50, "0.00", Delta(gateway.TtfbP50, yarp.TtfbP50), "≤ +0.5 ms", gateway.TtfbP50 <= yarp.TtfbP50 + 0.5);
         Row($"streaming TTFB p99 at {options.Rate} req/s (ms)", direct.TtfbP99, yarp.TtfbP99, gateway.TtfbP99, "0.00", Delta(gateway.TtfbP99, yarp.TtfbP99), string.Empty, null);
         Row("answers other than 2xx (all phases)", direct.Errors, yarp.Errors, gateway.Errors, "0", string.Empty, "0", gateway.Errors == 0);
+        if (gateway.ErrorStatuses.Length > 0 || yarp.ErrorStatuses.Length > 0)
+        {
+            Console.WriteLine($"non-2xx by status: bare YARP {yarp.ErrorStatuses}; gateway {gateway.ErrorStatuses}");
+        }
+
         Row("peak RSS, VmHWM (MiB)", null, yarp.PeakRssMiB, gateway.PeakRssMiB, "0", Ratio(gateway.PeakRssMiB!.Value, yarp.PeakRssMiB!.Value), "≤ 150 MiB", gateway.PeakRssMiB <= 150);
     }
 

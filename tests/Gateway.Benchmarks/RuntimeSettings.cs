@@ -19,8 +19,27 @@ internal static class RuntimeSettings
         ("System.Runtime.TieredPGO", "DOTNET_TieredPGO"),
     ];
 
-    /// <summary>Variable → value for every knob the runtimeconfig next to <paramref name="dll"/> sets.</summary>
+    private static readonly (string Property, string Variable)[] NumericKnobs =
+    [
+        ("System.Threading.ThreadPool.UnfairSemaphoreSpinLimit", "DOTNET_ThreadPool_UnfairSemaphoreSpinLimit"),
+    ];
+
+    /// <summary>
+    /// Variable → value for every knob the runtimeconfig next to <paramref name="dll"/> sets, plus the
+    /// environment-only knobs the proxy is deployed with (<c>infra/runtime/proxy.json</c>).
+    /// </summary>
     public static IReadOnlyDictionary<string, string> Of(string dll)
+    {
+        var settings = new Dictionary<string, string>(Gateway.Testing.RuntimeKnobs.Proxy());
+        foreach (var (variable, value) in FromRuntimeConfig(dll))
+        {
+            settings[variable] = value;
+        }
+
+        return settings;
+    }
+
+    private static Dictionary<string, string> FromRuntimeConfig(string dll)
     {
         var path = Path.ChangeExtension(dll, ".runtimeconfig.json");
         using var document = JsonDocument.Parse(File.ReadAllText(path));
@@ -35,6 +54,14 @@ internal static class RuntimeSettings
             if (properties.TryGetProperty(property, out var value) && value.ValueKind is JsonValueKind.True or JsonValueKind.False)
             {
                 settings[variable] = value.GetBoolean() ? "1" : "0";
+            }
+        }
+
+        foreach (var (property, variable) in NumericKnobs)
+        {
+            if (properties.TryGetProperty(property, out var value) && value.ValueKind == JsonValueKind.Number)
+            {
+                settings[variable] = value.GetRawText();
             }
         }
 

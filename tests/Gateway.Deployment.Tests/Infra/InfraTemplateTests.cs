@@ -291,6 +291,21 @@ public sealed partial class InfraTemplateTests
     }
 
     [Theory]
+    [MemberData(nameof(Transports))]
+    public async Task Proxy_GetsTheRuntimeKnobsOfInfraRuntime_AndOnlyTheProxy(string transport)
+    {
+        var snapshot = await InfraTemplate.ForTransportAsync(transport);
+        var proxy = snapshot.AppSettings("proxy");
+        foreach (var (name, value) in RuntimeKnobs.Proxy())
+        {
+            Assert.Equal(value, proxy.GetValueOrDefault(name));
+            Assert.DoesNotContain(name, snapshot.AppSettings("admin").Keys);
+        }
+
+        Assert.Contains("DOTNET_TC_CallCountingDelayMs", proxy.Keys);
+    }
+
+    [Theory]
     [MemberData(nameof(RolesAndTransports))]
     public async Task AppSettings_SecretsAreKeyVaultReferences(string role, string transport)
     {
@@ -371,6 +386,9 @@ public sealed partial class InfraTemplateTests
         {
             "AzureWebJobsStorage", "APPLICATIONINSIGHTS_CONNECTION_STRING",
         };
+
+        // The .NET runtime's own environment-only knobs (infra/runtime/*.json), read by the runtime at start.
+        known.UnionWith(RuntimeKnobs.Names());
         var prefixes = new List<string> { "AzureWebJobsStorage" };
         foreach (var function in FunctionAppContract.LoadFunctions(AppOfRole[role]))
         {
