@@ -20,7 +20,7 @@ internal sealed class RouteInput(GatewayDbContext db, TimeProvider time)
     private static readonly TimeSpan MaxCacheTtl = TimeSpan.FromHours(720);
 
     // The proxy sends a route's OpenAI-format body as is, so a step's provider must speak it.
-    private static readonly string[] StepProviders = [BuiltInProviders.OpenAi, BuiltInProviders.Azure, BuiltInProviders.Vllm, BuiltInProviders.DeepInfra, BuiltInProviders.Anthropic];
+    private static readonly string[] StepProviders = [BuiltInProviders.OpenAi, BuiltInProviders.Azure, BuiltInProviders.Vllm, BuiltInProviders.DeepInfra, BuiltInProviders.Anthropic, BuiltInProviders.Bedrock];
     private static readonly HashSet<string> NumberParams = new(StringComparer.Ordinal)
     {
         "frequency_penalty", "max_tokens", "temperature", "top_p", "n", "presence_penalty", "seed", "top_logprobs",
@@ -117,8 +117,8 @@ internal sealed class RouteInput(GatewayDbContext db, TimeProvider time)
             if (provider.Length > 0 && !StepProviders.Contains(provider, StringComparer.Ordinal))
             {
                 errors.Add($"{field}.provider", BuiltInProviders.IsBuiltIn(provider)
-                    ? $"{provider} cannot serve a route step yet; use openai, azure, vllm, deepinfra or anthropic (translated from the OpenAI format)"
-                    : "must be openai, azure, vllm, deepinfra or anthropic");
+                    ? $"{provider} cannot serve a route step yet; use openai, azure, vllm, deepinfra, anthropic or bedrock (translated from the OpenAI format)"
+                    : "must be openai, azure, vllm, deepinfra, anthropic or bedrock");
             }
 
             var model = errors.Required($"{field}.model", item.Model, 256);

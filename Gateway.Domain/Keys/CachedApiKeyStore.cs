@@ -206,6 +206,6 @@ internal sealed class CachedApiKeyStore : IApiKeyStore, IDisposable
         public bool IsFresh(long now, ConfigSnapshot current)
             => now < ExpiresAt && (Key is null || Stamp == current.Stamp);
 
-        public KeyLookup Answer(ConfigSnapshot current) => Key is null ? new KeyLookup(null, current) : new KeyLookup(Key, Snapshot!);
+        public KeyLookup Answer(ConfigSnapshot current) => Key is null ? new KeyLookup(null, current) { Absent = true } : new KeyLookup(Key, Snapshot!);
     }
 }

@@ -11,6 +11,9 @@ public static class ProviderCredentials
     public const string AwsAccessKeyId = "awsAccessKeyId";
     public const string AwsSecretAccessKey = "awsSecretAccessKey";
 
+    /// <summary>Optional, with temporary AWS credentials (STS).</summary>
+    public const string AwsSessionToken = "awsSessionToken";
+
     /// <summary><c>apiKey</c> becomes <c>apikey</c>; every other name is kept as given.</summary>
     public static string NormalizeName(string name)
     {
@@ -21,7 +24,7 @@ public static class ProviderCredentials
     /// <param name="name">A normalised parameter name.</param>
     /// <param name="authenticationParam">The custom provider's credential parameter, if the setting is for one.</param>
     public static bool IsSecret(string name, string? authenticationParam)
-        => name is ApiKey or AwsAccessKeyId or AwsSecretAccessKey
+        => name is ApiKey or AwsAccessKeyId or AwsSecretAccessKey or AwsSessionToken
            || (!string.IsNullOrEmpty(authenticationParam) && string.Equals(name, authenticationParam, StringComparison.OrdinalIgnoreCase));
 
     /// <summary>Splits normalised parameters into plain ones and secret ones.</summary>

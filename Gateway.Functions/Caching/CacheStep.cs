@@ -18,7 +18,8 @@ namespace Gateway.Functions.Caching;
 ///  2 policy      x-bt-use-cache | route cacheConfig | key cacheMode | auto; TTL; key or tag scope
 ///  3 digest      SHA-256 of provider, model, deployment, path and the canonical body; auto needs
 ///                temperature 0 or a seed (embeddings always qualify)
-///  4 slot        HMAC of the digest under the scope's key (derived from the caller's gateway key)
+///  4 slot        HMAC of the digest under the scope's key (derived from the caller's bearer: its gateway
+///                key, or its own provider key on the one API, so two provider keys never share an entry)
 ///  5 lookup      Redis GET, AES-GCM open → hit: replay as JSON or SSE, x-bt-cached: HIT
 ///  6 miss        x-bt-cached: MISS, a capture tap on the delivered bytes
 /// </code>

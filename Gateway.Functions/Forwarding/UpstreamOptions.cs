@@ -21,6 +21,10 @@ internal sealed class UpstreamOptions
     [Required, ValidateObjectMembers]
     public ProviderEndpoint Anthropic { get; set; } = new() { BaseUrl = "https://api.anthropic.com" };
 
+    /// <summary>The Bedrock runtime API; <c>{region}</c> is replaced with the setting's <c>awsRegion</c>.</summary>
+    [Required, ValidateObjectMembers]
+    public ProviderEndpoint Bedrock { get; set; } = new() { BaseUrl = "https://bedrock-runtime.{region}.amazonaws.com" };
+
     /// <summary>DeepInfra's OpenAI-compatible API; the client's <c>v1/</c> path prefix is replaced by it.</summary>
     [Required, ValidateObjectMembers]
     public ProviderEndpoint DeepInfra { get; set; } = new() { BaseUrl = "https://api.deepinfra.com/v1/openai" };

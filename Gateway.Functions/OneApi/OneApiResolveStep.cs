@@ -26,7 +26,7 @@ internal sealed class OneApiResolveStep(ProviderAdapters adapters) : IProxyStep
         var (resolution, error) = ModelResolver.Resolve(model, context.Settings, adapters);
         if (resolution is null)
         {
-            return StepResult.EndTask(ProxyOutcome.BadRequest(error!));
+            return StepResult.EndTask(ProxyOutcome.BadRequest(context.ProviderKey is null ? error! : ProviderKeys.ProviderKeyProviders.Unreachable(model, error!)));
         }
 
         context.OneApi = resolution;

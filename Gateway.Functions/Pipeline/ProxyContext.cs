@@ -39,6 +39,12 @@ internal sealed class ProxyContext : IDisposable
 
     public ConfigSnapshot Snapshot { get; set; } = ConfigSnapshot.Empty;
 
+    /// <summary>
+    /// One-API calls with the caller's own provider key (<c>Proxy__AllowProviderKeys</c>): its
+    /// credential. <see cref="Key"/> is then a stand-in without id, limits or policy.
+    /// </summary>
+    public OneApi.ProviderKeys.ProviderKeyCaller? ProviderKey { get; set; }
+
     // authorize: the key's settings of this provider, narrowed by the allowed models later.
     public List<ProviderSetting> Settings { get; } = [];
 

@@ -25,10 +25,9 @@ internal static class BedrockSigner
             HttpMethod = message.Method.Method,
             Endpoint = endpoint,
 
-            // The path as sent; the SDK derives SigV4's canonical URI from it.
-            ResourcePath = uri.AbsolutePath,
             Content = body.ToArray(),
         };
+        SetPath(request, uri.AbsolutePath);
         foreach (var pair in System.Web.HttpUtility.ParseQueryString(uri.Query) is { } query ? Pairs(query) : [])
         {
             request.Parameters[pair.Key] = pair.Value;
@@ -57,6 +56,34 @@ internal static class BedrockSigner
 
         message.Headers.Remove("Authorization");
         message.Headers.TryAddWithoutValidation("Authorization", result.ForAuthorizationHeader);
+    }
+
+    /// <summary>
+    /// The path as path resources, one per segment with its unescaped value, as the SDK's own
+    /// marshallers describe <c>/model/{modelId}/invoke</c>: SigV4's canonical URI then encodes each
+    /// segment once more (<c>v1:0</c> is <c>v1%3A0</c> on the wire, <c>v1%253A0</c> when signed), as AWS
+    /// does for every service but S3. Handing the SDK the escaped path instead would encode it a third time.
+    /// </summary>
+    private static void SetPath(DefaultRequest request, string escapedPath)
+    {
+        var segments = escapedPath.Split('/');
+        var template = new System.Text.StringBuilder(escapedPath.Length);
+        for (var i = 0; i < segments.Length; i++)
+        {
+            if (i > 0)
+            {
+                template.Append('/');
+            }
+
+            if (segments[i].Length > 0)
+            {
+                var name = "{s" + i.ToString(System.Globalization.CultureInfo.InvariantCulture) + "}";
+                template.Append(name);
+                request.PathResources[name] = Uri.UnescapeDataString(segments[i]);
+            }
+        }
+
+        request.ResourcePath = template.Length == 0 ? "/" : template.ToString();
     }
 
     private static IEnumerable<KeyValuePair<string, string>> Pairs(System.Collections.Specialized.NameValueCollection query)

@@ -40,6 +40,22 @@ internal interface IProviderAdapter
     /// <summary>Puts the provider credential where the provider expects it.</summary>
     void ApplyCredential(HttpRequestHeaders headers, IReadOnlyDictionary<string, string> secrets);
 
+    /// <summary>
+    /// Last touches once the URL, body, credential and the attempt's headers are on the upstream
+    /// request (Bedrock: its headers and the SigV4 signature over the final bytes). Most adapters need none.
+    /// </summary>
+    void PrepareRequest(HttpRequestMessage message, ProxyContext context, UpstreamAttempt attempt, IReadOnlyDictionary<string, string> secrets)
+    {
+    }
+
+    /// <summary>
+    /// The upstream's answer as the relay should read it, once its headers came (Bedrock: its event
+    /// stream decoded to Anthropic's SSE, its errors in Anthropic's shape). Most adapters need none.
+    /// </summary>
+    void AdaptResponse(HttpResponseMessage response)
+    {
+    }
+
     /// <summary>The model when the body names none (Azure: the deployment in the path).</summary>
     string? DefaultModel(ProxyContext context);
 

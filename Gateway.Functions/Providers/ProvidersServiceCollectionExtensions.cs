@@ -1,3 +1,5 @@
+using Gateway.Functions.Pipeline;
+
 namespace Gateway.Functions.Providers;
 
 internal static class ProvidersServiceCollectionExtensions
@@ -18,7 +20,9 @@ internal static class ProvidersServiceCollectionExtensions
             .AddProviderAdapter<AnthropicAdapter>()
             .AddProviderAdapter<VllmAdapter>()
             .AddProviderAdapter<DeepInfraAdapter>()
-            .AddProviderAdapter<OpenAiCompatibleAdapter>();
+            .AddProviderAdapter<OpenAiCompatibleAdapter>()
+            .AddProviderAdapter<BedrockAdapter>()
+            .AddProxyStep<BedrockNativeStep>(BedrockNativeStep.Order);
         builder.Services.AddSingleton<ProviderAdapters>();
         return builder;
     }

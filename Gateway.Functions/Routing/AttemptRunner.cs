@@ -160,13 +160,16 @@ internal sealed partial class AttemptRunner(
             }
 
             using var message = ProxyForwarder.CreateRequest(context.Http, Uri!, attempt.Body ?? context.Body?.Bytes);
-            attempt.Adapter.ApplyCredential(message.Headers, runner._secrets.Get(attempt.Setting));
+            var secrets = context.ProviderKey?.Credentials ?? runner._secrets.Get(attempt.Setting);
+            attempt.Adapter.ApplyCredential(message.Headers, secrets);
             foreach (var (name, value) in attempt.Headers ?? [])
             {
                 // A translated attempt's own headers (anthropic-version) replace the client's.
                 message.Headers.Remove(name);
                 message.Headers.TryAddWithoutValidation(name, value);
             }
+
+            attempt.Adapter.PrepareRequest(message, context, attempt, secrets);
 
             var (response, sent) = await runner._forwarder.SendAsync(message, Timeouts, attempt.HeadersTimeout ?? context.HeadersTimeout, context.Aborted);
             Failure = sent;
@@ -181,6 +184,7 @@ internal sealed partial class AttemptRunner(
                 return _outcome = sent.Error == ForwardError.RequestBodyRefused ? new AttemptOutcome(AttemptVerdict.ClientError, 400) : AttemptOutcome.NoResponse;
             }
 
+            attempt.Adapter.AdaptResponse(response);
             Response = response;
             var status = (int)response.StatusCode;
             LogAttempt(runner._logger, attempt.Adapter.Name, status, Tries);

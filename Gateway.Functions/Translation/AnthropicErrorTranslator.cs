@@ -75,7 +75,8 @@ internal static class AnthropicErrorTranslator
         writer.WriteEndObject();
     }
 
-    private static string TypeForStatus(int status) => status switch
+    /// <summary>Anthropic's error <c>type</c> for an HTTP status.</summary>
+    public static string TypeForStatus(int status) => status switch
     {
         400 => "invalid_request_error",
         401 => "authentication_error",

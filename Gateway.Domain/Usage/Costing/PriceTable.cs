@@ -54,7 +54,7 @@ public sealed class PriceTable
     {
         if (!_providers.TryGetValue(provider ?? string.Empty, out var prices))
         {
-            return null;
+            return BedrockAnthropicPrice(provider, model);
         }
 
         if (!string.IsNullOrEmpty(deploymentId) && prices.Deployments.TryGetValue(deploymentId, out var deployment))
@@ -68,7 +68,26 @@ public sealed class PriceTable
         }
 
         return prices.Match(model)
-            ?? (string.Equals(provider, "azure", StringComparison.OrdinalIgnoreCase) && _providers.TryGetValue("openai", out var openAi) ? openAi.Match(model) : null);
+            ?? (string.Equals(provider, "azure", StringComparison.OrdinalIgnoreCase) && _providers.TryGetValue("openai", out var openAi) ? openAi.Match(model) : null)
+            ?? BedrockAnthropicPrice(provider, model);
+    }
+
+    /// <summary>
+    /// Claude on Bedrock costs Anthropic's list price: a Bedrock model id (<c>anthropic.claude-3-5-haiku-20241022-v1:0</c>,
+    /// or an inference profile <c>us.anthropic.claude-...</c>) is looked up under <c>anthropic</c> without its
+    /// vendor (and region) prefix; a <c>bedrock</c> section (an override) wins when it lists the model.
+    /// </summary>
+    private ModelPrice? BedrockAnthropicPrice(string? provider, string? model)
+    {
+        const string Vendor = "anthropic.";
+        if (!string.Equals(provider, "bedrock", StringComparison.OrdinalIgnoreCase) || model is null
+            || !_providers.TryGetValue("anthropic", out var anthropic))
+        {
+            return null;
+        }
+
+        var vendor = model.IndexOf(Vendor, StringComparison.OrdinalIgnoreCase);
+        return vendor < 0 ? null : anthropic.Match(model[(vendor + Vendor.Length)..]);
     }
 
     private static PriceTableDocument LoadEmbedded()

@@ -23,12 +23,17 @@ public readonly record struct SpendCounter(SpendCounterKeys.Owner Owner, string 
     /// <summary>
     /// The counters an event adds to: its key's and (when charged) its end user's total, and the
     /// windows of the event's time (the request's, as the proxy checks them) that are not over yet.
+    /// An event without a key (a caller's own provider key on the one API) charges no key.
     /// </summary>
     public static void AddFor(LedgerEntry entry, DateTimeOffset now, List<SpendCounter> counters)
     {
         ArgumentNullException.ThrowIfNull(entry);
         ArgumentNullException.ThrowIfNull(counters);
-        AddFor(SpendCounterKeys.Owner.Key, entry.KeyId, entry.CreatedAt, now, counters);
+        if (!string.IsNullOrEmpty(entry.KeyId))
+        {
+            AddFor(SpendCounterKeys.Owner.Key, entry.KeyId, entry.CreatedAt, now, counters);
+        }
+
         if (!string.IsNullOrEmpty(entry.ChargedUserId))
         {
             AddFor(SpendCounterKeys.Owner.User, entry.ChargedUserId, entry.CreatedAt, now, counters);

@@ -1,4 +1,5 @@
 using Gateway.Domain.Keys;
+using Gateway.Functions.OneApi.ProviderKeys;
 
 namespace Gateway.Functions.Pipeline.Steps;
 
@@ -10,6 +11,11 @@ internal sealed class AuthorizeStep(TimeProvider time) : IProxyStep
 {
     public ValueTask<StepResult> RunAsync(ProxyContext context)
     {
+        if (context.ProviderKey is { } caller)
+        {
+            return ValueTask.FromResult(ProviderKeyProviders.Authorize(context, caller.Provider));
+        }
+
         var key = context.Key!;
         if (KeyRefusal(key, time.GetUtcNow()) is { } refused)
         {

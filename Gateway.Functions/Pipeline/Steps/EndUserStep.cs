@@ -24,7 +24,8 @@ internal sealed class EndUserStep(TimeProvider time) : IProxyStep
             }
         }
 
-        if (context.Body?.User is not { Length: > 0 } userId || Match(context.Snapshot, context.Key!, userId) is not { } user)
+        // A provider-key caller has no key whose end users could match (every user would match its empty tags).
+        if (context.ProviderKey is not null || context.Body?.User is not { Length: > 0 } userId || Match(context.Snapshot, context.Key!, userId) is not { } user)
         {
             return StepResult.ContinueTask;
         }

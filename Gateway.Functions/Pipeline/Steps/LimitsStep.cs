@@ -7,6 +7,12 @@ internal sealed class LimitsStep(RedisLimiter limiter) : IProxyStep
 {
     public ValueTask<StepResult> RunAsync(ProxyContext context)
     {
+        if (context.ProviderKey is not null)
+        {
+            // The caller's own provider key: no gateway limits (its provider's account bears the cost).
+            return StepResult.ContinueTask;
+        }
+
         LimitSubject[] subjects = context.EndUser is { } user
             ? [LimitSubject.For(context.Key!), LimitSubject.For(user)]
             : [LimitSubject.For(context.Key!)];

@@ -35,7 +35,7 @@ internal sealed class UsageEventStep(IUsageEventPublisher publisher, TimeProvide
             KeyId = key.KeyId,
             Tags = key.Tags,
             Provider = context.UpstreamName,
-            SettingId = context.Setting?.Id,
+            SettingId = context.ProviderKey is null ? context.Setting?.Id : null, // a provider key's stand-in setting is no stored one
             Model = context.Attempt?.Model ?? context.Model ?? string.Empty,
             DeploymentId = context.Attempt?.DeploymentId ?? context.DeploymentId,
             Path = context.PublicPath,

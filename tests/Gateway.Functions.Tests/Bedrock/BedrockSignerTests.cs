@@ -61,5 +61,19 @@ public sealed class BedrockSignerTests
         Assert.Contains("/20130524/us-east-1/bedrock/aws4_request", Authorization(message), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Sign_ModelIdWithColon_CanonicalPathEncodesTheEscapedSegmentAgain()
+    {
+        // On the wire v1:0 is v1%3A0; SigV4 (every service but S3) signs it encoded once more, v1%253A0.
+        // The expected signature was computed outside the SDK from AWS's documented algorithm with that
+        // canonical URI; a signer that hands the SDK the escaped path signs v1%25253A0 and Bedrock refuses it.
+        using var message = new HttpRequestMessage(HttpMethod.Post, "https://bedrock-runtime.us-east-1.amazonaws.com/model/anthropic.claude-3-5-haiku-20241022-v1%3A0/invoke");
+
+        BedrockSigner.Sign(message, """{"anthropic_version":"bedrock-2023-05-31"}"""u8.ToArray(), Example, "us-east-1", "bedrock", May24);
+
+        Assert.Equal("/model/anthropic.claude-3-5-haiku-20241022-v1%3A0/invoke", message.RequestUri!.AbsolutePath);
+        Assert.EndsWith("Signature=00fbd287d999baba57e97ba593eac39547d86286c6d3c1a9668db0328d2075ef", Authorization(message), StringComparison.Ordinal);
+    }
+
     private static string Authorization(HttpRequestMessage message) => message.Headers.GetValues("Authorization").Single();
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Gateway.Functions.Tests.Proxy;
 using Gateway.Testing;
@@ -125,21 +124,8 @@ public sealed class OneApiNodeSdkTests : IAsyncLifetime
 
     private async Task<JsonNode> RunAsync(string model, string mode)
     {
-        var script = RepoPaths.Combine("tests", "node", "openai-client.mjs");
-        var start = new ProcessStartInfo("node", [script, new Uri(_host.BaseAddress, "/api/v1").ToString(), _rawKey, model, mode])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var errors = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await process.WaitForExitAsync(timeout.Token);
-        var text = await output;
-        Assert.True(process.ExitCode == 0 && text.Length > 0, $"node exited {process.ExitCode}: {text}{await errors}");
-        var result = JsonNode.Parse(text)!;
-        Assert.True(mode == "chat" && model.StartsWith("mystery", StringComparison.Ordinal) || result["error"] is null, $"{mode}: {text}");
+        var result = await NodeSdkScript.RunAsync("openai-client.mjs", new Uri(_host.BaseAddress, "/api/v1").ToString(), _rawKey, model, mode);
+        Assert.True(mode == "chat" && model.StartsWith("mystery", StringComparison.Ordinal) || result["error"] is null, $"{mode}: {result.ToJsonString()}");
         return result;
     }
 }

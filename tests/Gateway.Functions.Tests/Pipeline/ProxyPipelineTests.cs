@@ -24,7 +24,7 @@ public sealed class ProxyPipelineTests : IAsyncLifetime
 
         Assert.Equal(
             [typeof(AuthenticateStep), typeof(AuthorizeStep), typeof(ReadBodyStep), typeof(Gateway.Functions.Privacy.PrivacyStep), typeof(Gateway.Functions.OneApi.OneApiResolveStep), typeof(EndUserStep), typeof(BeforeLimitsProbe),
-             typeof(LimitsStep), typeof(Gateway.Functions.Caching.CacheStep), typeof(AttemptsStep), typeof(Gateway.Functions.OneApi.OneApiAttemptsStep), typeof(ForwardStep),
+             typeof(LimitsStep), typeof(Gateway.Functions.Caching.CacheStep), typeof(AttemptsStep), typeof(Gateway.Functions.OneApi.OneApiAttemptsStep), typeof(Gateway.Functions.Providers.BedrockNativeStep), typeof(ForwardStep),
              typeof(Gateway.Functions.Caching.CacheStoreStep), typeof(Gateway.Functions.Telemetry.ProxyTelemetryStep), typeof(UsageEventStep)],
             pipeline.StepTypes);
     }

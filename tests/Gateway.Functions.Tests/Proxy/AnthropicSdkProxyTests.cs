@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Gateway.Testing;
 using Gateway.Testing.FakeLlm;
@@ -76,21 +75,6 @@ public sealed class AnthropicSdkProxyTests : IAsyncLifetime
         Assert.Empty(_host.Upstream.Requests);
     }
 
-    private async Task<JsonNode> RunSdkAsync(string mode, string key)
-    {
-        var script = RepoPaths.Combine("tests", "node", "anthropic-client.mjs");
-        var start = new ProcessStartInfo("node", [script, new Uri(_host.BaseAddress, "/api/providers/anthropic").ToString(), key, mode])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var errors = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await process.WaitForExitAsync(timeout.Token);
-        var text = await output;
-        Assert.True(process.ExitCode == 0 && text.Length > 0, $"node exited {process.ExitCode}: {text}{await errors}");
-        return JsonNode.Parse(text)!;
-    }
+    private Task<JsonNode> RunSdkAsync(string mode, string key)
+        => NodeSdkScript.RunAsync("anthropic-client.mjs", new Uri(_host.BaseAddress, "/api/providers/anthropic").ToString(), key, mode);
 }

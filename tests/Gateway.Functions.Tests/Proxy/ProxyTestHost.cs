@@ -58,6 +58,7 @@ public sealed class ProxyTestHost : IAsyncLifetime, IAsyncDisposable
             ["Providers:OpenAI:BaseUrl"] = upstream,
             ["Providers:Anthropic:BaseUrl"] = upstream,
             ["Providers:Azure:BaseUrl"] = upstream,
+            ["Providers:Bedrock:BaseUrl"] = upstream,
             ["Providers:DeepInfra:BaseUrl"] = upstream + "/v1/openai",
             ["UsagePublisher:Linger"] = "00:00:00.010",
         };

@@ -8,4 +8,7 @@ internal enum FakeLlmProvider
     OpenAi,
     Azure,
     Anthropic,
+
+    /// <summary>Amazon Bedrock's runtime API (<c>/model/{id}/invoke...</c>): SigV4, Bedrock's error shape.</summary>
+    Bedrock,
 }

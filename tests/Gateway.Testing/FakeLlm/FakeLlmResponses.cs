@@ -39,6 +39,7 @@ internal static class FakeLlmResponses
     {
         var body = x.Provider switch
         {
+            FakeLlmProvider.Bedrock => FakeLlmServer.BedrockError(x.Context.Response, statusCode, message),
             FakeLlmProvider.Anthropic => FakeJson.Write(w =>
             {
                 w.WriteStartObject();

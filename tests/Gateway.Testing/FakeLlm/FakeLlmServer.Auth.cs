@@ -18,6 +18,11 @@ public sealed partial class FakeLlmServer
     private static FakeLlmProvider Classify(HttpRequest request)
     {
         var path = request.Path;
+        if (path.StartsWithSegments("/model", StringComparison.Ordinal))
+        {
+            return FakeLlmProvider.Bedrock;
+        }
+
         if (path.StartsWithSegments("/openai", StringComparison.OrdinalIgnoreCase))
         {
             return FakeLlmProvider.Azure;

@@ -30,7 +30,8 @@ namespace Gateway.Testing.FakeLlm;
 /// (multipart), <c>/v1/audio/speech</c>, <c>GET /v1/models</c>, <c>/v1/models/{id}</c>;
 /// Azure <c>POST /openai/deployments/{id}/chat/completions|completions|embeddings?api-version=</c>;
 /// Anthropic <c>POST /v1/messages</c>, <c>/v1/messages/count_tokens</c>, <c>/v1/complete</c> and
-/// <c>GET /v1/models</c> when called with <c>x-api-key</c>. Any other path and method answers 200
+/// <c>GET /v1/models</c> when called with <c>x-api-key</c>; Bedrock <c>POST /model/{id}/invoke</c> and
+/// <c>/invoke-with-response-stream</c> (SigV4-signed; <c>FakeLlmServer.Bedrock.cs</c>). Any other path and method answers 200
 /// <c>{"object":"echo","method","path","query","body_bytes"}</c>.
 /// </remarks>
 public sealed partial class FakeLlmServer : IAsyncDisposable
@@ -133,6 +134,8 @@ public sealed partial class FakeLlmServer : IAsyncDisposable
         app.MapPost("/v1/messages/count_tokens", HandleCountTokensAsync);
         app.MapPost("/v1/complete", HandleAnthropicCompleteAsync);
 
+        MapBedrockEndpoints(app);
+
         app.MapFallback("{**path}", HandleEchoAsync);
     }
 
@@ -157,7 +160,7 @@ public sealed partial class FakeLlmServer : IAsyncDisposable
             }
 
             // 3. Authenticate.
-            if (!await AuthenticateAsync(exchange))
+            if (!await AuthenticateAsync(exchange) || (provider == FakeLlmProvider.Bedrock && !await AuthenticateBedrockAsync(exchange)))
             {
                 outcome = FakeLlmRequestOutcome.Completed;
                 return;
@@ -240,6 +243,9 @@ public sealed partial class FakeLlmServer : IAsyncDisposable
             case FakeLlmProvider.Azure:
                 headers["apim-request-id"] = exchange.RequestId;
                 headers["x-request-id"] = exchange.RequestId;
+                break;
+            case FakeLlmProvider.Bedrock:
+                SetBedrockRequestId(exchange);
                 break;
             case FakeLlmProvider.OpenAi:
                 headers["x-request-id"] = exchange.RequestId;
