@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using Azure.Monitor.OpenTelemetry.Exporter;
 using Gateway.Domain.Hosting;
 using Gateway.Domain.Redis;
@@ -78,6 +79,7 @@ public static class GatewayTelemetry
                         { Name: "gen_ai.client.token.usage" } => new ExplicitBucketHistogramConfiguration { Boundaries = TokenBuckets },
                         { Name: "gen_ai.client.operation.duration" or "gen_ai.client.operation.time_to_first_chunk" } => new ExplicitBucketHistogramConfiguration { Boundaries = DurationBuckets },
                         { Name: "gateway.proxy.added_latency" } => new ExplicitBucketHistogramConfiguration { Boundaries = OverheadBuckets },
+                        { } dropped when IsDropped(dropped) => MetricStreamConfiguration.Drop,
                         _ => null,
                     });
                 if (options.Prometheus.Enabled)
@@ -99,27 +101,9 @@ public static class GatewayTelemetry
                 }
             }, static o => o.IncludeFormattedMessage = true);
 
-        if (options.Traces)
+        if (options.Traces.Enabled)
         {
-            otel.WithTracing(tracing =>
-            {
-                tracing.AddSource(SourcePattern)
-                    .AddAspNetCoreInstrumentation(static o => o.Filter = static http => !IsOperational(http.Request.Path))
-                    .AddHttpClientInstrumentation()
-                    .AddNpgsql()
-                    .AddRedisInstrumentation();
-                tracing.ConfigureRedisInstrumentation(static (sp, redis) =>
-                {
-                    if (sp.GetService<RedisConnection>() is { } connection)
-                    {
-                        connection.WhenConnected(multiplexer => redis.AddConnection(multiplexer));
-                    }
-                });
-                if (options.AzureMonitorConnectionString is { Length: > 0 } azure)
-                {
-                    tracing.AddAzureMonitorTraceExporter(o => o.ConnectionString = azure);
-                }
-            });
+            otel.WithTracing(tracing => ConfigureTracing(tracing, services, options));
         }
 
         if (options.OtlpEndpoint is { Length: > 0 })
@@ -130,6 +114,51 @@ public static class GatewayTelemetry
 
         return builder;
     }
+
+    private static void ConfigureTracing(TracerProviderBuilder tracing, IServiceCollection services, TelemetryOptions options)
+    {
+        var traces = options.Traces;
+        tracing.AddSource(SourcePattern)
+            .AddAspNetCoreInstrumentation(static o => o.Filter = static http => !IsOperational(http.Request.Path))
+            .AddNpgsql();
+        if (traces.HttpClient)
+        {
+            tracing.AddHttpClientInstrumentation();
+        }
+
+        if (traces.Redis)
+        {
+            // Profiles every command (a session per traced request, drained into spans): opt-in. The
+            // drain polls at least every second (the default backs off to 10 s), so spans arrive soon.
+            tracing.AddRedisInstrumentation(static o => o.FlushInterval = TimeSpan.FromSeconds(1));
+            tracing.ConfigureRedisInstrumentation(static (sp, redis) =>
+            {
+                if (sp.GetService<RedisConnection>() is { } connection)
+                {
+                    connection.WhenConnected(multiplexer => redis.AddConnection(multiplexer));
+                }
+            });
+        }
+
+        if (options.AzureMonitorConnectionString is { Length: > 0 } azure)
+        {
+            tracing.AddAzureMonitorTraceExporter(o => o.ConnectionString = azure);
+        }
+
+        // Registered last and deferred: the Azure Monitor exporter sets its own sampler the same way,
+        // and the last one set wins. Parent-based, so a caller's sampled traceparent is recorded.
+        var sampler = new ParentBasedSampler(new TraceIdRatioBasedSampler(traces.SampleRatio));
+        services.ConfigureOpenTelemetryTracerProvider((_, builder) => builder.SetSampler(sampler));
+    }
+
+    /// <summary>
+    /// Framework instruments recorded on every proxied request whose figures the gateway's own metrics
+    /// and the request durations already give: the HTTP client's connection-pool gauges (its request
+    /// duration stays) and Kestrel's memory-pool counters. Dropped, they are not listened to at all.
+    /// </summary>
+    internal static bool IsDropped(Instrument instrument)
+        => instrument.Name is "http.client.active_requests" or "http.client.request.time_in_queue" or "http.client.open_connections"
+            || instrument.Meter.Name == "Microsoft.AspNetCore.MemoryPool";
 
     /// <summary>Health checks and scrapes are not requests anyone wants traced.</summary>
     internal static bool IsOperational(PathString path)

@@ -12,11 +12,9 @@ public sealed class TelemetryOptions
     /// <summary>Off: no OpenTelemetry SDK at all (the benchmark's baseline); the meters still exist, unobserved.</summary>
     public bool Enabled { get; set; } = true;
 
-    /// <summary>
-    /// Spans (server, HTTP client, PostgreSQL, Redis, the proxy's upstream call). Off, metrics and logs
-    /// remain, and the trace id is still continued from <c>traceparent</c> and returned (ASP.NET Core's own activity).
-    /// </summary>
-    public bool Traces { get; set; } = true;
+    /// <summary>Spans: on or off, how many traces are recorded, and the optional instrumentations.</summary>
+    [ValidateObjectMembers]
+    public TracesTelemetryOptions Traces { get; set; } = new();
 
     /// <summary>
     /// BricksLLM's <c>-p strict</c>: no prompt or completion text in any span, metric or log. Off, the
@@ -47,6 +45,37 @@ public sealed class TelemetryOptions
     /// <summary>Application Insights (set by the Bicep); set, traces, metrics and logs go to Azure Monitor.</summary>
     [SettingName("APPLICATIONINSIGHTS_CONNECTION_STRING")]
     public string? AzureMonitorConnectionString { get; set; }
+}
+
+/// <summary><c>Telemetry__Traces__*</c>: the spans.</summary>
+public sealed class TracesTelemetryOptions
+{
+    /// <summary>
+    /// Spans (server, PostgreSQL, the proxy's upstream call, and the opt-in ones below). Off, metrics and logs
+    /// remain, and the trace id is still continued from <c>traceparent</c> and returned (ASP.NET Core's own activity).
+    /// </summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>
+    /// The share of new traces recorded (head sampling by trace id, 0 to 1). Parent-based: a request
+    /// whose <c>traceparent</c> says sampled is always recorded, one that says not sampled never is.
+    /// Unrecorded requests still carry a trace id (logs, the response header, the upstream's
+    /// <c>traceparent</c>); metrics count every request whatever the ratio.
+    /// </summary>
+    [Range(0.0, 1.0)]
+    public double SampleRatio { get; set; } = DefaultSampleRatio;
+
+    /// <summary>A span per Redis command (StackExchange.Redis instrumentation): opt-in, it profiles every command of every request.</summary>
+    public bool Redis { get; set; }
+
+    /// <summary>
+    /// A span per outgoing HTTP request (in the proxy: one per attempt, under the GenAI upstream span).
+    /// Opt-in: the upstream span already covers the call, and the provider still receives a
+    /// <c>traceparent</c> (the upstream span's) without it.
+    /// </summary>
+    public bool HttpClient { get; set; }
+
+    public const double DefaultSampleRatio = 0.1;
 }
 
 /// <summary><c>GET /api/metrics</c> in the Prometheus text format.</summary>

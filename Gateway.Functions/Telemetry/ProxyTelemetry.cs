@@ -60,10 +60,16 @@ internal sealed class ProxyTelemetry
         }
 
         var operation = GenAiNames.Operation(context.Path);
-        var model = context.Model;
-        var activity = Source.StartActivity(model is null ? operation : operation + " " + model, ActivityKind.Client);
+        var activity = Source.StartActivity(operation, ActivityKind.Client);
         if (activity is { IsAllDataRequested: true })
         {
+            // Names and attributes only for a recorded span: an unsampled one only carries the context.
+            var model = context.Model;
+            if (model is not null)
+            {
+                activity.DisplayName = operation + " " + model;
+            }
+
             activity.SetTag(GenAiNames.OperationName, operation);
             // The first attempt's provider; the answering attempt's replaces it at the end.
             var first = context.Attempts.Count > 0 ? context.Attempts[0].Adapter.Name : context.Adapter.Name;

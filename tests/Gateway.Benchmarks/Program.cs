@@ -49,9 +49,11 @@ if (options.TelemetryRounds > 0)
     var rounds = new List<ContenderResult[]>();
     for (var round = 1; round <= options.TelemetryRounds; round++)
     {
+        // Odd rounds run the variants in order, even rounds in reverse: drift within a round hits both ends alike.
         var measured = new ContenderResult[TelemetryReport.Variants.Length];
-        for (var v = 0; v < measured.Length; v++)
+        for (var step = 0; step < measured.Length; step++)
         {
+            var v = round % 2 == 1 ? step : measured.Length - 1 - step;
             measured[v] = await MeasureGatewayAsync($"gateway, telemetry {TelemetryReport.Variants[v].Name} ({round})", TelemetryReport.Variants[v].Settings);
         }
 

@@ -22,6 +22,7 @@ public sealed class ProxyTelemetryTests : IAsyncLifetime
             new Dictionary<string, string?>
             {
                 ["Telemetry:KeyAttributes"] = "true",
+                ["Telemetry:Traces:HttpClient"] = "true",
                 ["Logging:LogLevel:Default"] = "Debug",
             },
             _capture.AddTo);
@@ -63,7 +64,7 @@ public sealed class ProxyTelemetryTests : IAsyncLifetime
         Assert.Equal(FakeLlmTokens.CountWords(FakeLlmBehavior.DefaultResponseText), upstream.GetTagItem("gen_ai.usage.output_tokens"));
         Assert.Equal(key.KeyId, upstream.GetTagItem("gateway.key.id"));
 
-        // The HTTP client's span is the upstream span's child, and the provider saw that context.
+        // With HTTP client spans opted in, the HTTP client's span is the upstream span's child, and the provider saw that context.
         var http = Assert.Single(spans, s => s.Source.Name == "System.Net.Http" && s.ParentSpanId == upstream.SpanId);
         Assert.Equal(upstream.SpanId, http.ParentSpanId);
         Assert.Equal($"00-{traceId.ToHexString()}-{http.SpanId.ToHexString()}-01", _host.Upstream.LastRequest!.Header("traceparent"));
@@ -151,6 +152,24 @@ public sealed class ProxyTelemetryTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Metrics_FrameworkPoolInstruments_DroppedWhileRequestDurationsRemain()
+    {
+        var (key, raw) = await _host.AddKeyAsync(null, await _host.AddSettingAsync());
+        using var client = _host.CreateClient(raw);
+
+        using var response = await client.SendAsync(Chat("gpt-4o", "pool me"));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        await Eventually.AssertAsync(() => _capture.Count("gateway.proxy.requests", ("gateway.key.id", key.KeyId)) == 1, TimeSpan.FromSeconds(5), "the request is counted");
+        var names = _capture.AllPoints().Select(p => p.Metric).ToHashSet(StringComparer.Ordinal);
+        Assert.Contains("http.server.request.duration", names);
+        Assert.Contains("http.client.request.duration", names);
+        Assert.DoesNotContain("http.client.active_requests", names);
+        Assert.DoesNotContain("http.client.open_connections", names);
+        Assert.DoesNotContain(names, n => n.StartsWith("aspnetcore.memory_pool.", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task PrivacyMode_Default_NoPromptOrCompletionTextInAnySpanMetricOrLog()
     {
         var (_, raw) = await _host.AddKeyAsync(null, await _host.AddSettingAsync());
@@ -177,10 +196,10 @@ public sealed class ProxyTelemetryTests : IAsyncLifetime
     /// Makes <paramref name="traceId"/> the ambient trace: this process's HTTP client (the test and
     /// the proxy share the process) sends its own span's <c>traceparent</c>, in that trace.
     /// </summary>
-    internal static async Task<HttpResponseMessage> SendInTraceAsync(HttpClient client, HttpRequestMessage request, ActivityTraceId traceId)
+    internal static async Task<HttpResponseMessage> SendInTraceAsync(HttpClient client, HttpRequestMessage request, ActivityTraceId traceId, ActivityTraceFlags flags = ActivityTraceFlags.Recorded)
     {
         using var caller = new Activity("test caller");
-        caller.SetParentId(traceId, ActivitySpanId.CreateRandom(), ActivityTraceFlags.Recorded);
+        caller.SetParentId(traceId, ActivitySpanId.CreateRandom(), flags);
         caller.Start();
         return await client.SendAsync(request);
     }
