@@ -72,8 +72,15 @@ public sealed partial class FakeLlmServer
             return;
         }
 
+        if (OpenAiFunctionsToCall(json) is { Count: > 0 } functions)
+        {
+            await WriteOpenAiToolCallsAsync(x, json, functions);
+            return;
+        }
+
         var model = ModelOf(x, json);
-        var chunks = FakeLlmTokens.SplitIntoChunks(x.Settings.ResponseText);
+        var content = OpenAiContent(json, x.Settings.ResponseText);
+        var chunks = FakeLlmTokens.SplitIntoChunks(content);
         var promptTokens = x.PromptTokens(FakeLlmTokens.CountMessageWords(json["messages"]));
         var completionTokens = chunks.Count;
         var id = x.Id("chatcmpl-");
@@ -93,7 +100,7 @@ public sealed partial class FakeLlmServer
                 w.WriteNumber("index", 0);
                 w.WriteStartObject("message");
                 w.WriteString("role", "assistant");
-                w.WriteString("content", x.Settings.ResponseText);
+                w.WriteString("content", content);
                 w.WriteNull("refusal");
                 w.WriteEndObject();
                 w.WriteNull("logprobs");
