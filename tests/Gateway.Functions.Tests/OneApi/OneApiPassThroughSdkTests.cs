@@ -132,6 +132,7 @@ public sealed class OneApiPassThroughSdkTests : IAsyncLifetime
         var target = PassThroughTarget.Of(name);
         var calls = new SortedDictionary<int, (string Id, string Name, StringBuilder Arguments)>();
         ChatFinishReason? finish = null;
+        ChatTokenUsage? usage = null;
 
         await foreach (var update in Chat(target).CompleteChatStreamingAsync(
             [new UserChatMessage("Weather and time in Paris?")], new ChatCompletionOptions { Tools = { Weather, Time } }))
@@ -147,6 +148,7 @@ public sealed class OneApiPassThroughSdkTests : IAsyncLifetime
             }
 
             finish = update.FinishReason ?? finish;
+            usage = update.Usage ?? usage;
         }
 
         Assert.Equal(ChatFinishReason.ToolCalls, finish);
@@ -155,7 +157,9 @@ public sealed class OneApiPassThroughSdkTests : IAsyncLifetime
         Assert.Equal("""{"city":"get_weather:city"}""", calls[0].Arguments.ToString());
         Assert.Equal("""{"zone":"get_time:zone"}""", calls[1].Arguments.ToString());
         var usageEvent = await _host.Events.WaitForAsync(e => e.Path == "/api/v1/chat/completions" && e.Provider == target.Provider);
-        Assert.True(usageEvent.Usage!.CompletionTokens > 0);
+        Assert.True(usage!.OutputTokenCount > 0);
+        Assert.Equal(FakeLlmTokens.CountWords("Weather and time in Paris?"), usageEvent.Usage!.PromptTokens);
+        Assert.Equal(usage.OutputTokenCount, usageEvent.Usage.CompletionTokens);
     }
 
     [Theory]

@@ -100,14 +100,14 @@ public sealed partial class FakeLlmServer
         {
             var (callId, name, arguments) = calls[index];
             var callIndex = index;
-            await sse.WriteDataAsync(w => WriteToolCallChunk(w, x, id, model, usage, w2 => WriteToolCall(w2, callIndex, callId, name, string.Empty)));
+            await sse.WriteDataAsync(w => WriteToolCallChunk(w, x, id, model, usage, first: callIndex == 0, w2 => WriteToolCall(w2, callIndex, callId, name, string.Empty)));
 
             // OpenAI streams the arguments as JSON text in arbitrary pieces; cut them in thirds.
             var third = Math.Max(1, arguments.Length / 3);
             for (var start = 0; start < arguments.Length; start += third)
             {
                 var piece = arguments.Substring(start, Math.Min(third, arguments.Length - start));
-                await sse.WriteDataAsync(w => WriteToolCallChunk(w, x, id, model, usage, w2 => WriteToolCall(w2, callIndex, null, null, piece)));
+                await sse.WriteDataAsync(w => WriteToolCallChunk(w, x, id, model, usage, first: false, w2 => WriteToolCall(w2, callIndex, null, null, piece)));
             }
         }
 
@@ -128,13 +128,21 @@ public sealed partial class FakeLlmServer
         await sse.CompleteAsync();
     }
 
-    private static void WriteToolCallChunk(Utf8JsonWriter w, FakeLlmExchange x, string id, string model, StreamUsagePlan usage, Action<Utf8JsonWriter> toolCall)
+    private static void WriteToolCallChunk(Utf8JsonWriter w, FakeLlmExchange x, string id, string model, StreamUsagePlan usage, bool first, Action<Utf8JsonWriter> toolCall)
     {
         WriteChunkHeader(w, id, "chat.completion.chunk", x.Created, model);
         w.WriteStartArray("choices");
         w.WriteStartObject();
         w.WriteNumber("index", 0);
         w.WriteStartObject("delta");
+        if (first)
+        {
+            // The first chunk names the role, with null content, as OpenAI streams a tool-calling answer.
+            w.WriteString("role", "assistant");
+            w.WriteNull("content");
+            w.WriteNull("refusal");
+        }
+
         w.WriteStartArray("tool_calls");
         toolCall(w);
         w.WriteEndArray();
