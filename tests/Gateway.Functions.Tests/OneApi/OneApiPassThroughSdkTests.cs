@@ -16,12 +16,6 @@ namespace Gateway.Functions.Tests.OneApi;
 /// </summary>
 public sealed class OneApiPassThroughSdkTests : IAsyncLifetime
 {
-    private static readonly ChatTool Weather = ChatTool.CreateFunctionTool(
-        "get_weather", "The weather in a city", BinaryData.FromString("""{"type":"object","properties":{"city":{"type":"string"}},"required":["city"]}"""));
-
-    private static readonly ChatTool Time = ChatTool.CreateFunctionTool(
-        "get_time", "The time in a zone", BinaryData.FromString("""{"type":"object","properties":{"zone":{"type":"string"}}}"""));
-
     private readonly ProxyTestHost _host = new();
     private string _rawKey = null!;
 
@@ -95,7 +89,7 @@ public sealed class OneApiPassThroughSdkTests : IAsyncLifetime
         var target = PassThroughTarget.Of(name);
         var client = Chat(target);
         List<ChatMessage> messages = [new UserChatMessage("What is the weather in Paris?")];
-        var options = new ChatCompletionOptions { Tools = { Weather } };
+        var options = new ChatCompletionOptions { Tools = { OneApiSdkTests.Weather } };
 
         ChatCompletion first = await client.CompleteChatAsync(messages, options);
 
@@ -135,7 +129,7 @@ public sealed class OneApiPassThroughSdkTests : IAsyncLifetime
         ChatTokenUsage? usage = null;
 
         await foreach (var update in Chat(target).CompleteChatStreamingAsync(
-            [new UserChatMessage("Weather and time in Paris?")], new ChatCompletionOptions { Tools = { Weather, Time } }))
+            [new UserChatMessage("Weather and time in Paris?")], new ChatCompletionOptions { Tools = { OneApiSdkTests.Weather, OneApiSdkTests.Time } }))
         {
             foreach (var part in update.ToolCallUpdates)
             {

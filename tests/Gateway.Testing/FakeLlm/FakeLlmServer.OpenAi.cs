@@ -150,21 +150,7 @@ public sealed partial class FakeLlmServer
             await sse.WriteDataAsync(w => WriteChatChunk(w, x, id, model, usage, role: null, content: chunk, finishReason: null));
         }
 
-        await sse.WriteDataAsync(w => WriteChatChunk(w, x, id, model, usage, role: null, content: null, finishReason: "stop"));
-        if (usage.FinalChunk)
-        {
-            await sse.WriteDataAsync(w =>
-            {
-                WriteChunkHeader(w, id, "chat.completion.chunk", x.Created, model);
-                w.WriteStartArray("choices");
-                w.WriteEndArray();
-                FakeJson.WriteOpenAiUsage(w, promptTokens, completionTokens, withDetails: true);
-                w.WriteEndObject();
-            });
-        }
-
-        await sse.WriteDoneAsync();
-        await sse.CompleteAsync();
+        await FinishChatStreamAsync(sse, x, id, model, usage, "stop", promptTokens, completionTokens);
     }
 
     private static void WriteChunkHeader(Utf8JsonWriter w, string id, string objectType, long created, string model)
@@ -178,7 +164,8 @@ public sealed partial class FakeLlmServer
     }
 
     private static void WriteChatChunk(
-        Utf8JsonWriter w, FakeLlmExchange x, string id, string model, StreamUsagePlan usage, string? role, string? content, string? finishReason)
+        Utf8JsonWriter w, FakeLlmExchange x, string id, string model, StreamUsagePlan usage, string? role, string? content, string? finishReason,
+        Action<Utf8JsonWriter>? toolCall = null)
     {
         WriteChunkHeader(w, id, "chat.completion.chunk", x.Created, model);
         w.WriteStartArray("choices");
@@ -198,6 +185,13 @@ public sealed partial class FakeLlmServer
         if (role is not null)
         {
             w.WriteNull("refusal");
+        }
+
+        if (toolCall is not null)
+        {
+            w.WriteStartArray("tool_calls");
+            toolCall(w);
+            w.WriteEndArray();
         }
 
         w.WriteEndObject();

@@ -100,18 +100,27 @@ public sealed partial class FakeLlmServer
         {
             var (callId, name, arguments) = calls[index];
             var callIndex = index;
-            await sse.WriteDataAsync(w => WriteToolCallChunk(w, x, id, model, usage, first: callIndex == 0, w2 => WriteToolCall(w2, callIndex, callId, name, string.Empty)));
+            // The first chunk names the role, as OpenAI streams a tool-calling answer.
+            await sse.WriteDataAsync(w => WriteChatChunk(
+                w, x, id, model, usage, role: callIndex == 0 ? "assistant" : null, content: null, finishReason: null, w2 => WriteToolCall(w2, callIndex, callId, name, string.Empty)));
 
             // OpenAI streams the arguments as JSON text in arbitrary pieces; cut them in thirds.
             var third = Math.Max(1, arguments.Length / 3);
             for (var start = 0; start < arguments.Length; start += third)
             {
                 var piece = arguments.Substring(start, Math.Min(third, arguments.Length - start));
-                await sse.WriteDataAsync(w => WriteToolCallChunk(w, x, id, model, usage, first: false, w2 => WriteToolCall(w2, callIndex, null, null, piece)));
+                await sse.WriteDataAsync(w => WriteChatChunk(w, x, id, model, usage, role: null, content: null, finishReason: null, w2 => WriteToolCall(w2, callIndex, null, null, piece)));
             }
         }
 
-        await sse.WriteDataAsync(w => WriteChatChunk(w, x, id, model, usage, role: null, content: null, finishReason: "tool_calls"));
+        await FinishChatStreamAsync(sse, x, id, model, usage, "tool_calls", promptTokens, completionTokens);
+    }
+
+    /// <summary>Ends a chat stream: the chunk with <paramref name="finishReason"/>, the usage chunk when asked for, <c>[DONE]</c>.</summary>
+    private static async Task FinishChatStreamAsync(
+        SseWriter sse, FakeLlmExchange x, string id, string model, StreamUsagePlan usage, string finishReason, int promptTokens, int completionTokens)
+    {
+        await sse.WriteDataAsync(w => WriteChatChunk(w, x, id, model, usage, role: null, content: null, finishReason: finishReason));
         if (usage.FinalChunk)
         {
             await sse.WriteDataAsync(w =>
@@ -126,37 +135,6 @@ public sealed partial class FakeLlmServer
 
         await sse.WriteDoneAsync();
         await sse.CompleteAsync();
-    }
-
-    private static void WriteToolCallChunk(Utf8JsonWriter w, FakeLlmExchange x, string id, string model, StreamUsagePlan usage, bool first, Action<Utf8JsonWriter> toolCall)
-    {
-        WriteChunkHeader(w, id, "chat.completion.chunk", x.Created, model);
-        w.WriteStartArray("choices");
-        w.WriteStartObject();
-        w.WriteNumber("index", 0);
-        w.WriteStartObject("delta");
-        if (first)
-        {
-            // The first chunk names the role, with null content, as OpenAI streams a tool-calling answer.
-            w.WriteString("role", "assistant");
-            w.WriteNull("content");
-            w.WriteNull("refusal");
-        }
-
-        w.WriteStartArray("tool_calls");
-        toolCall(w);
-        w.WriteEndArray();
-        w.WriteEndObject();
-        w.WriteNull("logprobs");
-        w.WriteNull("finish_reason");
-        w.WriteEndObject();
-        w.WriteEndArray();
-        if (usage.NullOnOtherChunks)
-        {
-            w.WriteNull("usage");
-        }
-
-        w.WriteEndObject();
     }
 
     /// <summary>One <c>tool_calls</c> item: whole (no index) in a completion, or a streamed delta (index; id, type and name only in the first).</summary>
