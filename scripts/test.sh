@@ -14,7 +14,7 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 
 scripts/services.sh start
 # The npm SDK clients (Anthropic) that some tests drive the gateway with.
-if [ ! -d tests/node/node_modules/@anthropic-ai/sdk ]; then
+if [ ! -d tests/node/node_modules/@anthropic-ai/sdk ] || [ ! -d tests/node/node_modules/openai ]; then
   (cd tests/node && npm install --no-audit --no-fund --loglevel=error >/dev/null)
 fi
 # The dashboard's browser tests drive Debian's chromium (tests/Gateway.Dashboard.Tests): no browser download.

@@ -5,19 +5,9 @@ namespace Gateway.Functions.Forwarding;
 /// failed: HttpClient reports a failing source as an upstream error, but a malformed chunk or a
 /// body above the limit is the client's (a 400 or 413), not the upstream's (a 502).
 /// </summary>
-internal sealed class ClientBodyStream(Stream inner) : Stream
+internal sealed class ClientBodyStream(Stream inner) : ReadOnlyStream
 {
     public Exception? ReadFailure { get; private set; }
-
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
@@ -31,21 +21,6 @@ internal sealed class ClientBodyStream(Stream inner) : Stream
             throw;
         }
     }
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
-        => ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer, offset, count, CancellationToken.None).GetAwaiter().GetResult();
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     /// <summary>The status a failure to read the client's body deserves: Kestrel's own (413 over the limit) or 400.</summary>
     public static int StatusOf(Exception failure)

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using Amazon.Runtime.EventStreams;
 using Amazon.Runtime.EventStreams.Internal;
+using Gateway.Functions.Forwarding;
 
 namespace Gateway.Functions.Providers;
 
@@ -19,7 +20,7 @@ namespace Gateway.Functions.Providers;
 /// does not start at offset 0 of the array (measured: every split frame at a non-zero offset was
 /// dropped); reads here always land at offset 0 of the read buffer, where it decodes correctly.
 /// </remarks>
-internal sealed class BedrockEventStream : Stream
+internal sealed class BedrockEventStream : ReadOnlyStream
 {
     private const int ReadSize = 16 * 1024;
 
@@ -40,16 +41,6 @@ internal sealed class BedrockEventStream : Stream
         _upstream = upstream;
         _decoder.MessageReceived += (_, args) => OnMessage(args.Message);
     }
-
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
@@ -86,21 +77,6 @@ internal sealed class BedrockEventStream : Stream
         _pendingOffset += count;
         return count;
     }
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
-        => ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {
