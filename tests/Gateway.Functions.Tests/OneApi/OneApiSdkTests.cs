@@ -19,10 +19,10 @@ public sealed class OneApiSdkTests : IAsyncLifetime
     private const string Claude = "claude-3-5-haiku-20241022";
     private const string AnthropicKey = "sk-ant-upstream-1";
 
-    private static readonly ChatTool Weather = ChatTool.CreateFunctionTool(
+    internal static readonly ChatTool Weather = ChatTool.CreateFunctionTool(
         "get_weather", "The weather in a city", BinaryData.FromString("""{"type":"object","properties":{"city":{"type":"string"}},"required":["city"]}"""));
 
-    private static readonly ChatTool Time = ChatTool.CreateFunctionTool(
+    internal static readonly ChatTool Time = ChatTool.CreateFunctionTool(
         "get_time", "The time in a zone", BinaryData.FromString("""{"type":"object","properties":{"zone":{"type":"string"}}}"""));
 
     private readonly ProxyTestHost _host = new();

@@ -72,8 +72,15 @@ public sealed partial class FakeLlmServer
             return;
         }
 
+        if (OpenAiFunctionsToCall(json) is { Count: > 0 } functions)
+        {
+            await WriteOpenAiToolCallsAsync(x, json, functions);
+            return;
+        }
+
         var model = ModelOf(x, json);
-        var chunks = FakeLlmTokens.SplitIntoChunks(x.Settings.ResponseText);
+        var content = OpenAiContent(json, x.Settings.ResponseText);
+        var chunks = FakeLlmTokens.SplitIntoChunks(content);
         var promptTokens = x.PromptTokens(FakeLlmTokens.CountMessageWords(json["messages"]));
         var completionTokens = chunks.Count;
         var id = x.Id("chatcmpl-");
@@ -93,7 +100,7 @@ public sealed partial class FakeLlmServer
                 w.WriteNumber("index", 0);
                 w.WriteStartObject("message");
                 w.WriteString("role", "assistant");
-                w.WriteString("content", x.Settings.ResponseText);
+                w.WriteString("content", content);
                 w.WriteNull("refusal");
                 w.WriteEndObject();
                 w.WriteNull("logprobs");
@@ -143,21 +150,7 @@ public sealed partial class FakeLlmServer
             await sse.WriteDataAsync(w => WriteChatChunk(w, x, id, model, usage, role: null, content: chunk, finishReason: null));
         }
 
-        await sse.WriteDataAsync(w => WriteChatChunk(w, x, id, model, usage, role: null, content: null, finishReason: "stop"));
-        if (usage.FinalChunk)
-        {
-            await sse.WriteDataAsync(w =>
-            {
-                WriteChunkHeader(w, id, "chat.completion.chunk", x.Created, model);
-                w.WriteStartArray("choices");
-                w.WriteEndArray();
-                FakeJson.WriteOpenAiUsage(w, promptTokens, completionTokens, withDetails: true);
-                w.WriteEndObject();
-            });
-        }
-
-        await sse.WriteDoneAsync();
-        await sse.CompleteAsync();
+        await FinishChatStreamAsync(sse, x, id, model, usage, "stop", promptTokens, completionTokens);
     }
 
     private static void WriteChunkHeader(Utf8JsonWriter w, string id, string objectType, long created, string model)
@@ -171,7 +164,8 @@ public sealed partial class FakeLlmServer
     }
 
     private static void WriteChatChunk(
-        Utf8JsonWriter w, FakeLlmExchange x, string id, string model, StreamUsagePlan usage, string? role, string? content, string? finishReason)
+        Utf8JsonWriter w, FakeLlmExchange x, string id, string model, StreamUsagePlan usage, string? role, string? content, string? finishReason,
+        Action<Utf8JsonWriter>? toolCall = null)
     {
         WriteChunkHeader(w, id, "chat.completion.chunk", x.Created, model);
         w.WriteStartArray("choices");
@@ -191,6 +185,13 @@ public sealed partial class FakeLlmServer
         if (role is not null)
         {
             w.WriteNull("refusal");
+        }
+
+        if (toolCall is not null)
+        {
+            w.WriteStartArray("tool_calls");
+            toolCall(w);
+            w.WriteEndArray();
         }
 
         w.WriteEndObject();
