@@ -13,6 +13,7 @@ public sealed class ResponseCacheTests : IAsyncLifetime
 {
     private readonly ProxyTestHost _host = new();
     private string _rawKey = null!;
+    private int _calls;
     private Domain.Providers.ProviderSetting _setting = null!;
 
     public async Task InitializeAsync()
@@ -24,8 +25,16 @@ public sealed class ResponseCacheTests : IAsyncLifetime
 
     public Task DisposeAsync() => _host.DisposeAsync();
 
-    private Task<Answer> ChatAsync(string body, string? mode = null, string? key = null)
-        => PostAsync(_host.BaseAddress, key ?? _rawKey, ChatPath, body, mode);
+    private async Task<Answer> ChatAsync(string body, string? mode = null, string? key = null)
+    {
+        var answer = await PostAsync(_host.BaseAddress, key ?? _rawKey, ChatPath, body, mode);
+
+        // The cache store step runs once the client has the whole answer, so a request sent at once
+        // may race it; each request's usage event is published after that step: wait for it.
+        var calls = Interlocked.Increment(ref _calls);
+        await Gateway.Testing.Eventually.AssertAsync(() => _host.Events.Sent.Count >= calls, TimeSpan.FromSeconds(5), "the request's usage event (after the cache store step)");
+        return answer;
+    }
 
     private int UpstreamCalls => _host.Upstream.Requests.Count;
 
