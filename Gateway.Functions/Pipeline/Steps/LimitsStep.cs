@@ -7,12 +7,7 @@ internal sealed class LimitsStep(RedisLimiter limiter) : IProxyStep
 {
     public ValueTask<StepResult> RunAsync(ProxyContext context)
     {
-        if (context.ProviderKey is not null)
-        {
-            // The caller's own provider key: no gateway limits (its provider's account bears the cost).
-            return StepResult.ContinueTask;
-        }
-
+        // A provider-key caller's stand-in key has no limits and no end user: no Redis call (ProviderKeyGate).
         LimitSubject[] subjects = context.EndUser is { } user
             ? [LimitSubject.For(context.Key!), LimitSubject.For(user)]
             : [LimitSubject.For(context.Key!)];
