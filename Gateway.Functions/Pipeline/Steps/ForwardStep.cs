@@ -47,9 +47,7 @@ internal sealed partial class ForwardStep(
         var mediaType = response.Content.Headers.ContentType?.MediaType;
         var isEventStream = mediaType == "text/event-stream";
         var upstream = context.Attempt!;
-        context.Status = (int)response.StatusCode;
-        context.Streamed = isEventStream;
-        return new RelayOptions
+        var relay = new RelayOptions
         {
             Style = context.Adapter.ErrorStyle,
             IsEventStream = isEventStream,
@@ -60,6 +58,9 @@ internal sealed partial class ForwardStep(
             IdleTimeout = options.Value.IdleTimeout,
             KeepCopy = context.Key!.ShouldLogResponse,
         };
+        context.Status = (int)response.StatusCode;
+        context.Streamed = isEventStream;
+        return relay;
     }
 
     /// <summary>The step's answer once the relay ended; completes at once unless a stream error event is written.</summary>
