@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Collections.Frozen;
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 
@@ -61,7 +62,7 @@ public sealed class JsonUsageTap
 
     private readonly Dictionary<string, long> _usage = new(StringComparer.Ordinal);
     private readonly Dictionary<string, long>.AlternateLookup<ReadOnlySpan<char>> _usageByPath;
-    private Frame[] _stack = new Frame[16];
+    private Frame[] _stack = new Frame[8];
     private int _depth;
     private Name _property;
 
@@ -341,20 +342,20 @@ public sealed class JsonUsageTap
 
     private void AddUsageNumber(long number)
     {
-        var path = _path.AsSpan(_pathStart, _pathLength + _nameLength - _pathStart);
-        if (_usageByPath.TryGetValue(path, out var seen))
-        {
-            _usageByPath[path] = Math.Max(number, seen);
-            return;
-        }
-
         if (_usage.Count == 0)
         {
             // OpenAI's chat usage has nine numbers: one allocation instead of three growths.
             _usage.EnsureCapacity(16);
         }
 
-        _usage.Add(KnownUsagePaths.TryGetValue(path, out var known) ? known : path.ToString(), Math.Max(number, 0));
+        // A common key is found as its shared string; any other is looked up by its chars and becomes a string only when new.
+        var path = _path.AsSpan(_pathStart, _pathLength + _nameLength - _pathStart);
+        ref var value = ref KnownUsagePaths.TryGetValue(path, out var known)
+            ? ref CollectionsMarshal.GetValueRefOrAddDefault(_usage, known, out _)
+            : ref CollectionsMarshal.GetValueRefOrAddDefault(_usageByPath, path, out _);
+
+        // A path seen twice keeps its largest number; a new one starts from 0 (so a negative number reads as 0).
+        value = Math.Max(number, value);
     }
 
     // OpenAI-style: choices[].message.content, choices[].delta.content, choices[].text.

@@ -58,7 +58,7 @@ internal sealed class JsonRequestBody : IDisposable
     /// <summary>The body, or why it is refused (413 too large, 400 not a JSON object or a field the proxy reads is malformed).</summary>
     public readonly record struct ReadResult(JsonRequestBody? Body, ProxyOutcome? Error);
 
-    public static async Task<ReadResult> ReadAsync(HttpRequest request, long maxBytes, RequestFields fields, CancellationToken cancellationToken)
+    public static async ValueTask<ReadResult> ReadAsync(HttpRequest request, long maxBytes, RequestFields fields, CancellationToken cancellationToken)
     {
         if (request.ContentLength > maxBytes)
         {
@@ -303,10 +303,11 @@ internal sealed class JsonRequestBody : IDisposable
                 }
             }
 
-            _streamOptionsKind = root.TryGetProperty("stream_options", out var options) ? options.ValueKind : JsonValueKind.Undefined;
+            // Fixed names are looked up as UTF-8 literals: no transcoding of the name per lookup.
+            _streamOptionsKind = root.TryGetProperty("stream_options"u8, out var options) ? options.ValueKind : JsonValueKind.Undefined;
             ClientAskedForUsage = options.ValueKind == JsonValueKind.Object
-                && options.TryGetProperty("include_usage", out var include) && include.ValueKind == JsonValueKind.True;
-            if (root.TryGetProperty("n", out var n) && n.ValueKind != JsonValueKind.Null)
+                && options.TryGetProperty("include_usage"u8, out var include) && include.ValueKind == JsonValueKind.True;
+            if (root.TryGetProperty("n"u8, out var n) && n.ValueKind != JsonValueKind.Null)
             {
                 if (n.ValueKind != JsonValueKind.Number || !n.TryGetInt32(out var count))
                 {
@@ -316,9 +317,9 @@ internal sealed class JsonRequestBody : IDisposable
                 ImageCount = count;
             }
 
-            if (!TryReadString(root, "input", out var input, out error, otherKindsAllowed: true)
-                || !TryReadString(root, "size", out var size, out error, otherKindsAllowed: true)
-                || !TryReadString(root, "quality", out var quality, out error, otherKindsAllowed: true))
+            if (!TryReadString(Member(root, "input"u8), "input", out var input, out error, otherKindsAllowed: true)
+                || !TryReadString(Member(root, "size"u8), "size", out var size, out error, otherKindsAllowed: true)
+                || !TryReadString(Member(root, "quality"u8), "quality", out var quality, out error, otherKindsAllowed: true))
             {
                 return error;
             }
@@ -331,11 +332,14 @@ internal sealed class JsonRequestBody : IDisposable
         }
     }
 
-    private static bool TryReadString(JsonElement root, string? location, out string? value, out ProxyOutcome? error, bool otherKindsAllowed = false)
+    private static bool TryReadString(JsonElement root, string? location, out string? value, out ProxyOutcome? error)
+        => TryReadString(Find(root, location), location, out value, out error, otherKindsAllowed: false);
+
+    private static bool TryReadString(JsonElement? found, string? location, out string? value, out ProxyOutcome? error, bool otherKindsAllowed)
     {
         value = null;
         error = null;
-        if (Find(root, location) is not { } element || element.ValueKind == JsonValueKind.Null)
+        if (found is not { } element || element.ValueKind == JsonValueKind.Null)
         {
             return true;
         }
@@ -358,6 +362,9 @@ internal sealed class JsonRequestBody : IDisposable
             return false;
         }
     }
+
+    private static JsonElement? Member(JsonElement root, ReadOnlySpan<byte> name)
+        => root.TryGetProperty(name, out var member) ? member : null;
 
     // A dotted location below the root object (metadata.user_id).
     private static JsonElement? Find(JsonElement root, string? location)
