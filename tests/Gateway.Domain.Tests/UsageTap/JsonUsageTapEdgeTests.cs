@@ -1,5 +1,6 @@
 using System.Text;
 using Gateway.Domain.Usage;
+using Gateway.Testing;
 
 namespace Gateway.Domain.Tests.UsageTap;
 
@@ -169,25 +170,11 @@ public sealed class JsonUsageTapEdgeTests
         Assert.True(tap.Failed);
     }
 
-    // The literal's characters, except \xNN escapes, which become that raw byte (invalid UTF-8 on purpose).
+    // \xNN in the literal is that raw byte (invalid UTF-8 on purpose).
     private static JsonUsageTap Read(string json)
     {
-        var bytes = new List<byte>();
-        for (var i = 0; i < json.Length; i++)
-        {
-            if (json[i] == '\\' && i + 3 < json.Length && json[i + 1] == 'x')
-            {
-                bytes.Add(Convert.ToByte(json.Substring(i + 2, 2), 16));
-                i += 3;
-            }
-            else
-            {
-                bytes.AddRange(Encoding.UTF8.GetBytes(json[i].ToString()));
-            }
-        }
-
         var tap = new JsonUsageTap();
-        tap.Append([.. bytes], isFinal: true);
+        tap.Append(RawBytes.From(json), isFinal: true);
         return tap;
     }
 }
