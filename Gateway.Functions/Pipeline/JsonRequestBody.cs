@@ -317,9 +317,9 @@ internal sealed class JsonRequestBody : IDisposable
                 ImageCount = count;
             }
 
-            if (!TryReadString(Member(root, "input"u8), "input", out var input, out error, otherKindsAllowed: true)
-                || !TryReadString(Member(root, "size"u8), "size", out var size, out error, otherKindsAllowed: true)
-                || !TryReadString(Member(root, "quality"u8), "quality", out var quality, out error, otherKindsAllowed: true))
+            if (!TryReadString(root, "input", out var input, out error, otherKindsAllowed: true)
+                || !TryReadString(root, "size", out var size, out error, otherKindsAllowed: true)
+                || !TryReadString(root, "quality", out var quality, out error, otherKindsAllowed: true))
             {
                 return error;
             }
@@ -332,14 +332,11 @@ internal sealed class JsonRequestBody : IDisposable
         }
     }
 
-    private static bool TryReadString(JsonElement root, string? location, out string? value, out ProxyOutcome? error)
-        => TryReadString(Find(root, location), location, out value, out error, otherKindsAllowed: false);
-
-    private static bool TryReadString(JsonElement? found, string? location, out string? value, out ProxyOutcome? error, bool otherKindsAllowed)
+    private static bool TryReadString(JsonElement root, string? location, out string? value, out ProxyOutcome? error, bool otherKindsAllowed = false)
     {
         value = null;
         error = null;
-        if (found is not { } element || element.ValueKind == JsonValueKind.Null)
+        if (Find(root, location) is not { } element || element.ValueKind == JsonValueKind.Null)
         {
             return true;
         }
@@ -362,9 +359,6 @@ internal sealed class JsonRequestBody : IDisposable
             return false;
         }
     }
-
-    private static JsonElement? Member(JsonElement root, ReadOnlySpan<byte> name)
-        => root.TryGetProperty(name, out var member) ? member : null;
 
     // A dotted location below the root object (metadata.user_id).
     private static JsonElement? Find(JsonElement root, string? location)
