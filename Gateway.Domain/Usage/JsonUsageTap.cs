@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Collections.Frozen;
 using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
@@ -18,7 +17,7 @@ namespace Gateway.Domain.Usage;
 /// path buffer), the usage keys that providers commonly send are shared strings, and text is
 /// decoded straight into the text builder.
 /// </remarks>
-public sealed class JsonUsageTap
+public sealed partial class JsonUsageTap
 {
     // A single JSON token larger than this (say a 10 MB base64 string) stops the tap rather than buffering it.
     private const int MaxCarryBytes = 1 << 20;
@@ -26,39 +25,6 @@ public sealed class JsonUsageTap
 
     // Text tokens up to this many bytes are decoded on the stack; longer ones in a pooled array.
     private const int StackTextBytes = 256;
-
-    // The longest escaped form of a name the tap looks for ("duration" as eight \uXXXX escapes).
-    private const int MaxEscapedKnownNameBytes = 6 * 8;
-
-    /// <summary>
-    /// Usage keys the common providers send (OpenAI chat, completions, embeddings, responses and
-    /// transcriptions; Anthropic messages): stored under these shared strings, any other key under a new one.
-    /// </summary>
-    private static readonly FrozenSet<string>.AlternateLookup<ReadOnlySpan<char>> KnownUsagePaths = FrozenSet.Create(
-        StringComparer.Ordinal,
-        "prompt_tokens",
-        "completion_tokens",
-        "total_tokens",
-        "prompt_tokens_details.cached_tokens",
-        "prompt_tokens_details.audio_tokens",
-        "completion_tokens_details.reasoning_tokens",
-        "completion_tokens_details.audio_tokens",
-        "completion_tokens_details.accepted_prediction_tokens",
-        "completion_tokens_details.rejected_prediction_tokens",
-        "input_tokens",
-        "output_tokens",
-        "input_tokens_details.cached_tokens",
-        "input_tokens_details.text_tokens",
-        "input_tokens_details.audio_tokens",
-        "input_token_details.text_tokens",
-        "input_token_details.audio_tokens",
-        "output_tokens_details.reasoning_tokens",
-        "cache_creation_input_tokens",
-        "cache_read_input_tokens",
-        "cache_creation.ephemeral_5m_input_tokens",
-        "cache_creation.ephemeral_1h_input_tokens",
-        "server_tool_use.web_search_requests",
-        "seconds").GetAlternateLookup<ReadOnlySpan<char>>();
 
     private readonly Dictionary<string, long> _usage = new(StringComparer.Ordinal);
     private readonly Dictionary<string, long>.AlternateLookup<ReadOnlySpan<char>> _usageByPath;
@@ -69,7 +35,7 @@ public sealed class JsonUsageTap
     // Below a usage object, the names of the open containers under it, each followed by '.', are
     // _path[_pathStart.._pathLength], and the current property's name follows them (_nameLength
     // chars, not yet committed). _pathStart is -1 outside any usage object.
-    private char[] _path = new char[128];
+    private char[] _path = new char[64];
     private int _pathStart = -1;
     private int _pathLength;
     private int _nameLength;
@@ -344,8 +310,8 @@ public sealed class JsonUsageTap
     {
         if (_usage.Count == 0)
         {
-            // OpenAI's chat usage has nine numbers: one allocation instead of three growths.
-            _usage.EnsureCapacity(16);
+            // OpenAI's chat usage has nine numbers: room for them at once instead of three growths.
+            _usage.EnsureCapacity(9);
         }
 
         // A common key is found as its shared string; any other is looked up by its chars and becomes a string only when new.
@@ -409,57 +375,6 @@ public sealed class JsonUsageTap
         {
             return null;
         }
-    }
-
-    // The names the tap looks for, compared as UTF-8 bytes (the reader reads from a span, so ValueSpan is the whole name).
-    private static Name NameOf(ref Utf8JsonReader reader)
-        => reader.ValueIsEscaped ? NameOfEscaped(ref reader) : NameOf(reader.ValueSpan);
-
-    // Rare: a name with escapes ("us\u0061ge") is unescaped first.
-    private static Name NameOfEscaped(ref Utf8JsonReader reader)
-    {
-        if (reader.ValueSpan.Length > MaxEscapedKnownNameBytes)
-        {
-            return Name.Other;
-        }
-
-        Span<byte> name = stackalloc byte[MaxEscapedKnownNameBytes];
-        try
-        {
-            return NameOf(name[..reader.CopyString(name)]);
-        }
-        catch (InvalidOperationException)
-        {
-            return Name.Other;
-        }
-    }
-
-    private static Name NameOf(ReadOnlySpan<byte> name) => name.Length switch
-    {
-        4 when name.SequenceEqual("text"u8) => Name.Text,
-        5 when name.SequenceEqual("usage"u8) => Name.Usage,
-        5 when name.SequenceEqual("model"u8) => Name.Model,
-        5 when name.SequenceEqual("delta"u8) => Name.Delta,
-        7 when name.SequenceEqual("choices"u8) => Name.Choices,
-        7 when name.SequenceEqual("message"u8) => Name.Message,
-        7 when name.SequenceEqual("content"u8) => Name.Content,
-        8 when name.SequenceEqual("duration"u8) => Name.Duration,
-        _ => Name.Other,
-    };
-
-    /// <summary>A property name as far as the tap cares; <see cref="None"/> where there is no name (array items, the root).</summary>
-    private enum Name : byte
-    {
-        None,
-        Other,
-        Usage,
-        Choices,
-        Message,
-        Delta,
-        Content,
-        Text,
-        Model,
-        Duration,
     }
 
     /// <summary>An open container; below usage, where the path stood when it opened (restored when it closes).</summary>
