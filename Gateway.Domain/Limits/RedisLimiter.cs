@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using Gateway.Domain.Redis;
 using Microsoft.Extensions.Logging;
@@ -39,16 +40,21 @@ public sealed class RedisLimiter(RedisConnection redis, LocalRateLimiter local, 
         return 0
         """;
 
+    // Plans by subject; bounded (cleared when it grows past this: a plan is cheap to rebuild).
+    private const int MaxPlans = 50_000;
+
     private readonly RedisLimitGuard _guard = guard ?? RedisLimitGuard.CreateDefault(time);
+
+    private readonly ConcurrentDictionary<(SpendCounterKeys.Owner Owner, string Id), LimitPlan> _plans = new();
 
     private readonly Counter<long> _redisFailures = meters.Create("Gateway.Limits").CreateCounter<long>("gateway.limits.redis_unavailable", description: "Limit checks made while Redis was unreachable, by outcome");
 
     public ValueTask<LimitDecision> CheckAsync(IReadOnlyList<LimitSubject> subjects, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(subjects);
-        foreach (var subject in subjects)
+        for (var i = 0; i < subjects.Count; i++)
         {
-            if (subject.HasAnyLimit)
+            if (subjects[i].HasAnyLimit)
             {
                 return CheckSlowAsync(subjects, cancellationToken);
             }
@@ -60,10 +66,10 @@ public sealed class RedisLimiter(RedisConnection redis, LocalRateLimiter local, 
     private async ValueTask<LimitDecision> CheckSlowAsync(IReadOnlyList<LimitSubject> subjects, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        var checks = new List<Check>(4);
-        foreach (var subject in subjects)
+        var checks = new List<LimitCheck>(4);
+        for (var i = 0; i < subjects.Count; i++)
         {
-            AddChecks(subject, now, checks);
+            PlanFor(subjects[i]).AddChecks(now, checks);
         }
 
         try
@@ -72,13 +78,14 @@ public sealed class RedisLimiter(RedisConnection redis, LocalRateLimiter local, 
             var args = new RedisValue[checks.Count * 3];
             for (var i = 0; i < checks.Count; i++)
             {
-                keys[i] = redis.Key(checks[i].Counter);
-                args[(i * 3) + 0] = checks[i].IsRate ? 1 : 2;
-                args[(i * 3) + 1] = checks[i].Limit;
-                args[(i * 3) + 2] = checks[i].WindowEnd?.ToUnixTimeSeconds() ?? 0;
+                var check = checks[i];
+                keys[i] = check.Key;
+                args[(i * 3) + 0] = check.IsRate ? 1 : 2;
+                args[(i * 3) + 1] = check.Limit;
+                args[(i * 3) + 2] = check.WindowEnd?.ToUnixTimeSeconds() ?? 0;
             }
 
-            var result = (long)await _guard.ExecuteAsync(EvaluateAsync, (redis, keys, args), cancellationToken);
+            var result = await _guard.ExecuteAsync(EvaluateAsync, (redis, keys, args), cancellationToken);
             return result == 0 ? LimitDecision.Allowed : Reject(checks[(int)result - 1], now);
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException or ExecutionRejectedException)
@@ -93,13 +100,30 @@ public sealed class RedisLimiter(RedisConnection redis, LocalRateLimiter local, 
         }
     }
 
-    private static async ValueTask<RedisResult> EvaluateAsync((RedisConnection Redis, RedisKey[] Keys, RedisValue[] Args) call, CancellationToken cancellationToken)
+    private LimitPlan PlanFor(LimitSubject subject)
     {
-        var db = await call.Redis.GetDatabaseAsync();
-        return await db.ScriptEvaluateAsync(Script, call.Keys, call.Args).WaitAsync(cancellationToken);
+        if (_plans.TryGetValue((subject.Owner, subject.Id), out var plan) && ReferenceEquals(plan.Limits, subject.Limits))
+        {
+            return plan;
+        }
+
+        if (_plans.Count >= MaxPlans)
+        {
+            _plans.Clear();
+        }
+
+        plan = new LimitPlan(subject, redis.KeyPrefix);
+        _plans[(subject.Owner, subject.Id)] = plan;
+        return plan;
     }
 
-    private LimitDecision Fallback(List<Check> checks, DateTimeOffset now)
+    private static async ValueTask<long> EvaluateAsync((RedisConnection Redis, RedisKey[] Keys, RedisValue[] Args) call, CancellationToken cancellationToken)
+    {
+        var db = await call.Redis.GetDatabaseAsync();
+        return (long)await db.ScriptEvaluateAsync(Script, call.Keys, call.Args).WaitAsync(cancellationToken);
+    }
+
+    private LimitDecision Fallback(List<LimitCheck> checks, DateTimeOffset now)
     {
         if (checks.Exists(c => !c.IsRate))
         {
@@ -107,7 +131,7 @@ public sealed class RedisLimiter(RedisConnection redis, LocalRateLimiter local, 
             return new LimitDecision(LimitOutcome.Unavailable, TimeSpan.FromSeconds(1), "spend limits cannot be checked right now");
         }
 
-        var windows = checks.Select(c => (c.Counter, c.Limit, c.WindowEnd!.Value)).ToList();
+        var windows = checks.Select(c => (c.Name, c.Limit, c.WindowEnd!.Value)).ToList();
         if (local.TryAcquire(windows, now))
         {
             _redisFailures.Add(1, new KeyValuePair<string, object?>("outcome", "rate_local_allowed"));
@@ -119,32 +143,9 @@ public sealed class RedisLimiter(RedisConnection redis, LocalRateLimiter local, 
         return new LimitDecision(LimitOutcome.RateLimited, RoundUp(full - now), "too many requests");
     }
 
-    private static LimitDecision Reject(Check check, DateTimeOffset now) => check.IsRate
+    private static LimitDecision Reject(LimitCheck check, DateTimeOffset now) => check.IsRate
         ? new LimitDecision(LimitOutcome.RateLimited, RoundUp(check.WindowEnd!.Value - now), "too many requests")
         : new LimitDecision(LimitOutcome.SpendLimited, check.WindowEnd is { } end ? RoundUp(end - now) : null, "spend limit reached");
 
     private static TimeSpan RoundUp(TimeSpan span) => TimeSpan.FromSeconds(Math.Max(1, Math.Ceiling(span.TotalSeconds)));
-
-    private static void AddChecks(LimitSubject subject, DateTimeOffset now, List<Check> checks)
-    {
-        var limits = subject.Limits;
-        if (limits.HasRateLimit && LimitUnits.TryParse(limits.RateLimitUnit, out var rateUnit))
-        {
-            var (start, end) = rateUnit.Window(now);
-            checks.Add(new Check(SpendCounterKeys.Rate(subject.Owner, subject.Id, rateUnit, start), true, limits.RateLimitOverTime!.Value, end));
-        }
-
-        if (limits.CostLimitInUsd is > 0)
-        {
-            checks.Add(new Check(SpendCounterKeys.Total(subject.Owner, subject.Id), false, SpendCounterKeys.ToNanoDollars(limits.CostLimitInUsd.Value), null));
-        }
-
-        if (limits.CostLimitInUsdOverTime is > 0 && LimitUnits.TryParse(limits.CostLimitInUsdUnit, out var costUnit))
-        {
-            var (start, end) = costUnit.Window(now);
-            checks.Add(new Check(SpendCounterKeys.Window(subject.Owner, subject.Id, costUnit, start), false, SpendCounterKeys.ToNanoDollars(limits.CostLimitInUsdOverTime.Value), end));
-        }
-    }
-
-    private sealed record Check(string Counter, bool IsRate, long Limit, DateTimeOffset? WindowEnd);
 }
