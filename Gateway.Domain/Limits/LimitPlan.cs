@@ -11,19 +11,21 @@ namespace Gateway.Domain.Limits;
 internal readonly record struct LimitCheck(RedisKey Key, string Name, bool IsRate, long Limit, DateTimeOffset? WindowEnd);
 
 /// <summary>
-/// A subject's limits turned into counters once, not on every request: units parsed, dollars
-/// converted to nano-dollars, counter names built. A windowed counter's name changes only when its
-/// window does (once a second at most), so the name of the current window is kept and rebuilt when
-/// the clock enters the next one. Plans are cached by the limiter per subject and rebuilt when the
-/// subject's <see cref="SubjectLimits"/> object changes (a config update replaces it).
+/// A subject's limits turned into the limits script's input once, not on every request: units
+/// parsed, dollars converted to nano-dollars, counter names, keys and arguments built. Windowed
+/// counters change name only when their window does (once a second at most), so the input of the
+/// current windows is kept, shared by every request in them (nobody writes to it), and rebuilt when
+/// the clock leaves them. Plans are cached by the limiter per subject and rebuilt when the subject's
+/// <see cref="SubjectLimits"/> object changes (a config update replaces it).
 /// </summary>
 internal sealed class LimitPlan
 {
     private readonly string _keyPrefix;
     private readonly string _ownerAndId;
-    private readonly Windowed? _rate;
-    private readonly Windowed? _spendWindow;
+    private readonly (LimitUnit Unit, long Limit)? _rate;
+    private readonly (LimitUnit Unit, long Limit)? _spendWindow;
     private readonly LimitCheck? _spendTotal;
+    private Prepared? _current;
 
     public LimitPlan(LimitSubject subject, string keyPrefix)
     {
@@ -33,7 +35,7 @@ internal sealed class LimitPlan
         var limits = subject.Limits;
         if (limits.HasRateLimit && LimitUnits.TryParse(limits.RateLimitUnit, out var rateUnit))
         {
-            _rate = new Windowed(rateUnit, limits.RateLimitOverTime!.Value, isRate: true);
+            _rate = (rateUnit, limits.RateLimitOverTime!.Value);
         }
 
         if (limits.CostLimitInUsd is > 0)
@@ -44,19 +46,36 @@ internal sealed class LimitPlan
 
         if (limits.CostLimitInUsdOverTime is > 0 && LimitUnits.TryParse(limits.CostLimitInUsdUnit, out var costUnit))
         {
-            _spendWindow = new Windowed(costUnit, SpendCounterKeys.ToNanoDollars(limits.CostLimitInUsdOverTime.Value), isRate: false);
+            _spendWindow = (costUnit, SpendCounterKeys.ToNanoDollars(limits.CostLimitInUsdOverTime.Value));
         }
     }
 
     /// <summary>The limits this plan was made from (compared by reference: a new object means new limits).</summary>
     public SubjectLimits Limits { get; }
 
-    /// <summary>Adds this subject's counters at <paramref name="now"/>, in the script's order: rate, total spend, windowed spend.</summary>
-    public void AddChecks(DateTimeOffset now, List<LimitCheck> checks)
+    /// <summary>This subject's counters at <paramref name="now"/>, in the script's order (rate, total spend, windowed spend), and the script's keys and arguments for them.</summary>
+    public Prepared At(DateTimeOffset now)
     {
+        // Readers race only with a rebuild for the same windows: either copy is correct.
+        var current = Volatile.Read(ref _current);
+        if (current is not null && now >= current.From && now < current.Until)
+        {
+            return current;
+        }
+
+        current = Build(now);
+        Volatile.Write(ref _current, current);
+        return current;
+    }
+
+    private Prepared Build(DateTimeOffset now)
+    {
+        var checks = new List<LimitCheck>(3);
+        var from = DateTimeOffset.MinValue;
+        var until = DateTimeOffset.MaxValue;
         if (_rate is { } rate)
         {
-            checks.Add(Current(rate, now));
+            checks.Add(Windowed(rate.Unit, rate.Limit, isRate: true, now, ref from, ref until));
         }
 
         if (_spendTotal is { } total)
@@ -66,39 +85,49 @@ internal sealed class LimitPlan
 
         if (_spendWindow is { } window)
         {
-            checks.Add(Current(window, now));
+            checks.Add(Windowed(window.Unit, window.Limit, isRate: false, now, ref from, ref until));
         }
+
+        return new Prepared([.. checks], from, until);
     }
 
-    private LimitCheck Current(Windowed counter, DateTimeOffset now)
+    private LimitCheck Windowed(LimitUnit unit, long limit, bool isRate, DateTimeOffset now, ref DateTimeOffset from, ref DateTimeOffset until)
     {
-        // Readers race only with a rebuild of the same window's value: either copy is correct.
-        var current = Volatile.Read(ref counter.Current);
-        if (current is not null && now >= current.Start && now < current.End)
+        var (start, end) = unit.Window(now);
+        from = start > from ? start : from;
+        until = end < until ? end : until;
+        var name = isRate ? SpendCounterKeys.Rate(_ownerAndId, unit, start) : SpendCounterKeys.Window(_ownerAndId, unit, start);
+        return new LimitCheck(_keyPrefix + name, name, isRate, limit, end);
+    }
+
+    /// <summary>The script's input for one subject, valid from <see cref="From"/> until <see cref="Until"/>; read only.</summary>
+    internal sealed class Prepared
+    {
+        public Prepared(LimitCheck[] checks, DateTimeOffset from, DateTimeOffset until)
         {
-            return current.Check;
+            Checks = checks;
+            From = from;
+            Until = until;
+            Keys = new RedisKey[checks.Length];
+            Args = new RedisValue[checks.Length * 3];
+            for (var i = 0; i < checks.Length; i++)
+            {
+                Keys[i] = checks[i].Key;
+                Args[(i * 3) + 0] = checks[i].IsRate ? 1 : 2;
+                Args[(i * 3) + 1] = checks[i].Limit;
+                Args[(i * 3) + 2] = checks[i].WindowEnd?.ToUnixTimeSeconds() ?? 0;
+            }
         }
 
-        var (start, end) = counter.Unit.Window(now);
-        var name = counter.IsRate
-            ? SpendCounterKeys.Rate(_ownerAndId, counter.Unit, start)
-            : SpendCounterKeys.Window(_ownerAndId, counter.Unit, start);
-        var window = new CurrentWindow(start, end, new LimitCheck(_keyPrefix + name, name, counter.IsRate, counter.Limit, end));
-        Volatile.Write(ref counter.Current, window);
-        return window.Check;
+        public LimitCheck[] Checks { get; }
+
+        public RedisKey[] Keys { get; }
+
+        /// <summary>Per counter: kind (1 rate, 2 spend), limit, window end in Unix seconds (0 for none).</summary>
+        public RedisValue[] Args { get; }
+
+        public DateTimeOffset From { get; }
+
+        public DateTimeOffset Until { get; }
     }
-
-    private sealed class Windowed(LimitUnit unit, long limit, bool isRate)
-    {
-        public LimitUnit Unit { get; } = unit;
-
-        public long Limit { get; } = limit;
-
-        public bool IsRate { get; } = isRate;
-
-        /// <summary>The counter of the window last asked for.</summary>
-        public CurrentWindow? Current;
-    }
-
-    private sealed record CurrentWindow(DateTimeOffset Start, DateTimeOffset End, LimitCheck Check);
 }

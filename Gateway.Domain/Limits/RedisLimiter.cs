@@ -66,25 +66,9 @@ public sealed class RedisLimiter(RedisConnection redis, LocalRateLimiter local, 
     private async ValueTask<LimitDecision> CheckSlowAsync(IReadOnlyList<LimitSubject> subjects, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        var checks = new List<LimitCheck>(4);
-        for (var i = 0; i < subjects.Count; i++)
-        {
-            PlanFor(subjects[i]).AddChecks(now, checks);
-        }
-
+        var (checks, keys, args) = Input(subjects, now);
         try
         {
-            var keys = new RedisKey[checks.Count];
-            var args = new RedisValue[checks.Count * 3];
-            for (var i = 0; i < checks.Count; i++)
-            {
-                var check = checks[i];
-                keys[i] = check.Key;
-                args[(i * 3) + 0] = check.IsRate ? 1 : 2;
-                args[(i * 3) + 1] = check.Limit;
-                args[(i * 3) + 2] = check.WindowEnd?.ToUnixTimeSeconds() ?? 0;
-            }
-
             var result = await _guard.ExecuteAsync(EvaluateAsync, (redis, keys, args), cancellationToken);
             return result == 0 ? LimitDecision.Allowed : Reject(checks[(int)result - 1], now);
         }
@@ -98,6 +82,39 @@ public sealed class RedisLimiter(RedisConnection redis, LocalRateLimiter local, 
 
             return Fallback(checks, now);
         }
+    }
+
+    // One subject (a key without an end user): its plan's shared arrays as they are (StackExchange.Redis
+    // only reads a script's keys and arguments, when it writes the command). Several: joined.
+    private (LimitCheck[] Checks, RedisKey[] Keys, RedisValue[] Args) Input(IReadOnlyList<LimitSubject> subjects, DateTimeOffset now)
+    {
+        if (subjects.Count == 1)
+        {
+            var only = PlanFor(subjects[0]).At(now);
+            return (only.Checks, only.Keys, only.Args);
+        }
+
+        var prepared = new LimitPlan.Prepared[subjects.Count];
+        var count = 0;
+        for (var i = 0; i < subjects.Count; i++)
+        {
+            prepared[i] = PlanFor(subjects[i]).At(now);
+            count += prepared[i].Checks.Length;
+        }
+
+        var checks = new LimitCheck[count];
+        var keys = new RedisKey[count];
+        var args = new RedisValue[count * 3];
+        var at = 0;
+        foreach (var part in prepared)
+        {
+            part.Checks.CopyTo(checks, at);
+            part.Keys.CopyTo(keys, at);
+            part.Args.CopyTo(args, at * 3);
+            at += part.Checks.Length;
+        }
+
+        return (checks, keys, args);
     }
 
     private LimitPlan PlanFor(LimitSubject subject)
@@ -123,9 +140,9 @@ public sealed class RedisLimiter(RedisConnection redis, LocalRateLimiter local, 
         return (long)await db.ScriptEvaluateAsync(Script, call.Keys, call.Args).WaitAsync(cancellationToken);
     }
 
-    private LimitDecision Fallback(List<LimitCheck> checks, DateTimeOffset now)
+    private LimitDecision Fallback(LimitCheck[] checks, DateTimeOffset now)
     {
-        if (checks.Exists(c => !c.IsRate))
+        if (Array.Exists(checks, c => !c.IsRate))
         {
             _redisFailures.Add(1, new KeyValuePair<string, object?>("outcome", "spend_fail_closed"));
             return new LimitDecision(LimitOutcome.Unavailable, TimeSpan.FromSeconds(1), "spend limits cannot be checked right now");
