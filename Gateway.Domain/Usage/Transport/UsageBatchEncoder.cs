@@ -44,19 +44,17 @@ public sealed class UsageBatchEncoder(UsageClaimCheckStore claims)
                 body = await claims.ClaimAsync(message, body, cancellationToken);
             }
 
-            if (batch is not null && batch.TryAdd(body.Span, maxBytes))
+            if (batch is null || !batch.TryAdd(body.Span, maxBytes))
             {
-                continue;
-            }
+                if (batch is not null)
+                {
+                    batches.Add(batch.Complete());
+                }
 
-            if (batch is not null)
-            {
-                batches.Add(batch.Complete());
+                // Sized for the events left at this one's size (up to the budget), so the buffer seldom grows.
+                batch = new Batch((int)Math.Min(maxBytes, EnvelopeOverhead + ((long)body.Length + 1) * (events.Count - i)));
+                batch.Add(body.Span);
             }
-
-            // Sized for the events left at this one's size (up to the budget), so the buffer seldom grows.
-            batch = new Batch((int)Math.Min(maxBytes, EnvelopeOverhead + ((long)body.Length + 1) * (events.Count - i)));
-            batch.Add(body.Span);
         }
 
         if (batch is not null)
