@@ -29,10 +29,11 @@ public static class UsageMessageCodec
     public const int MaxEventIdLength = 64;
 
     /// <summary>
-    /// How <see cref="Write"/> writes: non-ASCII text stays UTF-8 (<see cref="UsageJsonContext.Queue"/>'s encoder).
+    /// How <see cref="Write"/> writes: non-ASCII text stays UTF-8 (<see cref="UsageJsonContext.Queue"/>'s encoder),
+    /// and no structure checks (the serializer's own writers skip them too).
     /// A writer made with these options writes exactly the bytes <see cref="UsageJsonContext.Queue"/> serializes.
     /// </summary>
-    public static JsonWriterOptions WriterOptions { get; } = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    public static JsonWriterOptions WriterOptions { get; } = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, SkipValidation = true };
 
     public static byte[] Serialize(UsageEventMessage message)
     {
