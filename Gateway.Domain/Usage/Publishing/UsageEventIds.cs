@@ -10,7 +10,7 @@ namespace Gateway.Domain.Usage.Publishing;
 /// draws them with one system call per id (about 0.7 µs, most of the cost of building a request's
 /// usage event); the ids are the same in shape, order and uniqueness.
 /// </summary>
-public static class UsageEventIds
+internal static class UsageEventIds
 {
     private const int IdBytes = 16;
     private const int IdsPerRefill = 256;
