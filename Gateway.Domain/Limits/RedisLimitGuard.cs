@@ -24,20 +24,22 @@ namespace Gateway.Domain.Limits;
 /// </remarks>
 public sealed class RedisLimitGuard
 {
-    private readonly ResiliencePipeline _pipeline;
+    // Typed on the script's result: a non-generic pipeline runs a typed call through a bridge of
+    // extra async state machines per strategy (about 1 % of the proxy's CPU in the benchmark).
+    private readonly ResiliencePipeline<long> _pipeline;
 
     public RedisLimitGuard(IOptions<LimitsRedisOptions> options, TimeProvider time, ILogger<RedisLimitGuard> logger)
     {
         ArgumentNullException.ThrowIfNull(options);
         var settings = options.Value;
-        _pipeline = new ResiliencePipelineBuilder { TimeProvider = time }
-            .AddCircuitBreaker(new CircuitBreakerStrategyOptions
+        _pipeline = new ResiliencePipelineBuilder<long> { TimeProvider = time }
+            .AddCircuitBreaker(new CircuitBreakerStrategyOptions<long>
             {
                 FailureRatio = 0.5,
                 MinimumThroughput = 3,
                 SamplingDuration = TimeSpan.FromSeconds(2),
                 BreakDuration = settings.BreakDuration,
-                ShouldHandle = new PredicateBuilder().Handle<RedisException>().Handle<TimeoutException>().Handle<TimeoutRejectedException>(),
+                ShouldHandle = new PredicateBuilder<long>().Handle<RedisException>().Handle<TimeoutException>().Handle<TimeoutRejectedException>(),
                 OnOpened = args =>
                 {
                     LimitsLog.BreakerOpened(logger, args.BreakDuration, args.Outcome.Exception);
@@ -58,6 +60,6 @@ public sealed class RedisLimitGuard
         => new(Options.Create(new LimitsRedisOptions()), time, NullLogger<RedisLimitGuard>.Instance);
 
     /// <summary>Runs <paramref name="call"/>, which must honour the token it is given (the timeout cancels it).</summary>
-    public ValueTask<TResult> ExecuteAsync<TResult, TState>(Func<TState, CancellationToken, ValueTask<TResult>> call, TState state, CancellationToken cancellationToken)
+    public ValueTask<long> ExecuteAsync<TState>(Func<TState, CancellationToken, ValueTask<long>> call, TState state, CancellationToken cancellationToken)
         => _pipeline.ExecuteAsync(call, state, cancellationToken);
 }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using Gateway.Domain.Redis;
 using Microsoft.Extensions.Logging;
@@ -39,16 +40,21 @@ public sealed class RedisLimiter(RedisConnection redis, LocalRateLimiter local, 
         return 0
         """;
 
+    // Plans by subject; bounded (cleared when it grows past this: a plan is cheap to rebuild).
+    private const int MaxPlans = 50_000;
+
     private readonly RedisLimitGuard _guard = guard ?? RedisLimitGuard.CreateDefault(time);
+
+    private readonly ConcurrentDictionary<(SpendCounterKeys.Owner Owner, string Id), LimitPlan> _plans = new();
 
     private readonly Counter<long> _redisFailures = meters.Create("Gateway.Limits").CreateCounter<long>("gateway.limits.redis_unavailable", description: "Limit checks made while Redis was unreachable, by outcome");
 
     public ValueTask<LimitDecision> CheckAsync(IReadOnlyList<LimitSubject> subjects, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(subjects);
-        foreach (var subject in subjects)
+        for (var i = 0; i < subjects.Count; i++)
         {
-            if (subject.HasAnyLimit)
+            if (subjects[i].HasAnyLimit)
             {
                 return CheckSlowAsync(subjects, cancellationToken);
             }
@@ -60,25 +66,10 @@ public sealed class RedisLimiter(RedisConnection redis, LocalRateLimiter local, 
     private async ValueTask<LimitDecision> CheckSlowAsync(IReadOnlyList<LimitSubject> subjects, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        var checks = new List<Check>(4);
-        foreach (var subject in subjects)
-        {
-            AddChecks(subject, now, checks);
-        }
-
+        var (checks, keys, args) = Input(subjects, now);
         try
         {
-            var keys = new RedisKey[checks.Count];
-            var args = new RedisValue[checks.Count * 3];
-            for (var i = 0; i < checks.Count; i++)
-            {
-                keys[i] = redis.Key(checks[i].Counter);
-                args[(i * 3) + 0] = checks[i].IsRate ? 1 : 2;
-                args[(i * 3) + 1] = checks[i].Limit;
-                args[(i * 3) + 2] = checks[i].WindowEnd?.ToUnixTimeSeconds() ?? 0;
-            }
-
-            var result = (long)await _guard.ExecuteAsync(EvaluateAsync, (redis, keys, args), cancellationToken);
+            var result = await _guard.ExecuteAsync(EvaluateAsync, (redis, keys, args), cancellationToken);
             return result == 0 ? LimitDecision.Allowed : Reject(checks[(int)result - 1], now);
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException or ExecutionRejectedException)
@@ -93,21 +84,71 @@ public sealed class RedisLimiter(RedisConnection redis, LocalRateLimiter local, 
         }
     }
 
-    private static async ValueTask<RedisResult> EvaluateAsync((RedisConnection Redis, RedisKey[] Keys, RedisValue[] Args) call, CancellationToken cancellationToken)
+    // One subject (a key without an end user): its plan's shared arrays as they are (StackExchange.Redis
+    // only reads a script's keys and arguments, when it writes the command). Several: joined.
+    private (LimitCheck[] Checks, RedisKey[] Keys, RedisValue[] Args) Input(IReadOnlyList<LimitSubject> subjects, DateTimeOffset now)
     {
-        var db = await call.Redis.GetDatabaseAsync();
-        return await db.ScriptEvaluateAsync(Script, call.Keys, call.Args).WaitAsync(cancellationToken);
+        if (subjects.Count == 1)
+        {
+            var only = PlanFor(subjects[0]).At(now);
+            return (only.Checks, only.Keys, only.Args);
+        }
+
+        var prepared = new LimitPlan.Prepared[subjects.Count];
+        var count = 0;
+        for (var i = 0; i < subjects.Count; i++)
+        {
+            prepared[i] = PlanFor(subjects[i]).At(now);
+            count += prepared[i].Checks.Length;
+        }
+
+        var checks = new LimitCheck[count];
+        var keys = new RedisKey[count];
+        var args = new RedisValue[count * 3];
+        var at = 0;
+        foreach (var part in prepared)
+        {
+            part.Checks.CopyTo(checks, at);
+            part.Keys.CopyTo(keys, at);
+            part.Args.CopyTo(args, at * 3);
+            at += part.Checks.Length;
+        }
+
+        return (checks, keys, args);
     }
 
-    private LimitDecision Fallback(List<Check> checks, DateTimeOffset now)
+    private LimitPlan PlanFor(LimitSubject subject)
     {
-        if (checks.Exists(c => !c.IsRate))
+        if (_plans.TryGetValue((subject.Owner, subject.Id), out var plan) && ReferenceEquals(plan.Limits, subject.Limits))
+        {
+            return plan;
+        }
+
+        if (_plans.Count >= MaxPlans)
+        {
+            _plans.Clear();
+        }
+
+        plan = new LimitPlan(subject, redis.KeyPrefix);
+        _plans[(subject.Owner, subject.Id)] = plan;
+        return plan;
+    }
+
+    private static async ValueTask<long> EvaluateAsync((RedisConnection Redis, RedisKey[] Keys, RedisValue[] Args) call, CancellationToken cancellationToken)
+    {
+        var db = await call.Redis.GetDatabaseAsync();
+        return (long)await db.ScriptEvaluateAsync(Script, call.Keys, call.Args).WaitAsync(cancellationToken);
+    }
+
+    private LimitDecision Fallback(LimitCheck[] checks, DateTimeOffset now)
+    {
+        if (Array.Exists(checks, c => !c.IsRate))
         {
             _redisFailures.Add(1, new KeyValuePair<string, object?>("outcome", "spend_fail_closed"));
             return new LimitDecision(LimitOutcome.Unavailable, TimeSpan.FromSeconds(1), "spend limits cannot be checked right now");
         }
 
-        var windows = checks.Select(c => (c.Counter, c.Limit, c.WindowEnd!.Value)).ToList();
+        var windows = checks.Select(c => (c.Name, c.Limit, c.WindowEnd!.Value)).ToList();
         if (local.TryAcquire(windows, now))
         {
             _redisFailures.Add(1, new KeyValuePair<string, object?>("outcome", "rate_local_allowed"));
@@ -119,32 +160,9 @@ public sealed class RedisLimiter(RedisConnection redis, LocalRateLimiter local, 
         return new LimitDecision(LimitOutcome.RateLimited, RoundUp(full - now), "too many requests");
     }
 
-    private static LimitDecision Reject(Check check, DateTimeOffset now) => check.IsRate
+    private static LimitDecision Reject(LimitCheck check, DateTimeOffset now) => check.IsRate
         ? new LimitDecision(LimitOutcome.RateLimited, RoundUp(check.WindowEnd!.Value - now), "too many requests")
         : new LimitDecision(LimitOutcome.SpendLimited, check.WindowEnd is { } end ? RoundUp(end - now) : null, "spend limit reached");
 
     private static TimeSpan RoundUp(TimeSpan span) => TimeSpan.FromSeconds(Math.Max(1, Math.Ceiling(span.TotalSeconds)));
-
-    private static void AddChecks(LimitSubject subject, DateTimeOffset now, List<Check> checks)
-    {
-        var limits = subject.Limits;
-        if (limits.HasRateLimit && LimitUnits.TryParse(limits.RateLimitUnit, out var rateUnit))
-        {
-            var (start, end) = rateUnit.Window(now);
-            checks.Add(new Check(SpendCounterKeys.Rate(subject.Owner, subject.Id, rateUnit, start), true, limits.RateLimitOverTime!.Value, end));
-        }
-
-        if (limits.CostLimitInUsd is > 0)
-        {
-            checks.Add(new Check(SpendCounterKeys.Total(subject.Owner, subject.Id), false, SpendCounterKeys.ToNanoDollars(limits.CostLimitInUsd.Value), null));
-        }
-
-        if (limits.CostLimitInUsdOverTime is > 0 && LimitUnits.TryParse(limits.CostLimitInUsdUnit, out var costUnit))
-        {
-            var (start, end) = costUnit.Window(now);
-            checks.Add(new Check(SpendCounterKeys.Window(subject.Owner, subject.Id, costUnit, start), false, SpendCounterKeys.ToNanoDollars(limits.CostLimitInUsdOverTime.Value), end));
-        }
-    }
-
-    private sealed record Check(string Counter, bool IsRate, long Limit, DateTimeOffset? WindowEnd);
 }

@@ -24,13 +24,22 @@ public static class SpendCounterKeys
         User,
     }
 
-    public static string Total(Owner owner, string id) => $"spend-nusd:{Prefix(owner)}:{id}:total";
+    public static string Total(Owner owner, string id) => $"spend-nusd:{OwnerAndId(owner, id)}:total";
 
     public static string Window(Owner owner, string id, LimitUnit unit, DateTimeOffset windowStart)
-        => $"spend-nusd:{Prefix(owner)}:{id}:{unit.Code()}:{windowStart.ToUnixTimeSeconds()}";
+        => Window(OwnerAndId(owner, id), unit, windowStart);
 
     public static string Rate(Owner owner, string id, LimitUnit unit, DateTimeOffset windowStart)
-        => $"rate:{Prefix(owner)}:{id}:{unit.Code()}:{windowStart.ToUnixTimeSeconds()}";
+        => Rate(OwnerAndId(owner, id), unit, windowStart);
+
+    /// <summary>The counters' middle part, <c>key:{id}</c> or <c>user:{id}</c>, for callers that build many names for one subject.</summary>
+    internal static string OwnerAndId(Owner owner, string id) => $"{Prefix(owner)}:{id}";
+
+    internal static string Window(string ownerAndId, LimitUnit unit, DateTimeOffset windowStart)
+        => $"spend-nusd:{ownerAndId}:{unit.Code()}:{windowStart.ToUnixTimeSeconds()}";
+
+    internal static string Rate(string ownerAndId, LimitUnit unit, DateTimeOffset windowStart)
+        => $"rate:{ownerAndId}:{unit.Code()}:{windowStart.ToUnixTimeSeconds()}";
 
     /// <summary>
     /// USD to the integer nano-dollars the counters hold. The ledger keeps costs to 10 decimals; an

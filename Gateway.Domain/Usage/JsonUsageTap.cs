@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 
@@ -9,24 +11,49 @@ namespace Gateway.Domain.Usage;
 /// text, and whether the document is an OpenAI usage-only stream chunk (<c>choices: []</c> with
 /// a <c>usage</c> object). Never throws on malformed input: it stops tapping instead.
 /// </summary>
-public sealed class JsonUsageTap
+/// <remarks>
+/// It runs on every proxied response, so it allocates nothing per token: property names are
+/// compared as UTF-8 bytes and only those below a <c>usage</c> object are decoded (into a reused
+/// path buffer), the usage keys that providers commonly send are shared strings, and text is
+/// decoded straight into the text builder.
+/// </remarks>
+public sealed partial class JsonUsageTap
 {
     // A single JSON token larger than this (say a 10 MB base64 string) stops the tap rather than buffering it.
     private const int MaxCarryBytes = 1 << 20;
     private const int MaxTextChars = 1 << 20;
 
-    private readonly List<Frame> _stack = [];
+    // Text tokens up to this many bytes are decoded on the stack; longer ones in a pooled array.
+    private const int StackTextBytes = 256;
+
     private readonly Dictionary<string, long> _usage = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, long>.AlternateLookup<ReadOnlySpan<char>> _usageByPath;
+    private Frame[] _stack = new Frame[8];
+    private int _depth;
+    private Name _property;
+
+    // Below a usage object, the names of the open containers under it, each followed by '.', are
+    // _path[_pathStart.._pathLength], and the current property's name follows them (_nameLength
+    // chars, not yet committed). _pathStart is -1 outside any usage object.
+    private char[] _path = new char[64];
+    private int _pathStart = -1;
+    private int _pathLength;
+    private int _nameLength;
+
     private byte[] _carry = [];
     private int _carryLength;
     private JsonReaderState _state;
-    private string? _property;
     private StringBuilder? _text;
     private int _topLevelChoices = -1;
     private bool _usageObject;
     private bool _sawData;
 
-    /// <summary>True when the input was not JSON or a token was too large; what was read stays valid.</summary>
+    public JsonUsageTap() => _usageByPath = _usage.GetAlternateLookup<ReadOnlySpan<char>>();
+
+    /// <summary>
+    /// True when the input was not JSON, a token was too large, or a name below <c>usage</c> was not
+    /// valid text; what was read stays valid. (Completion text that is not valid text is skipped.)
+    /// </summary>
     public bool Failed { get; private set; }
 
     /// <summary>Numbers found under <c>usage</c>, by their path below it (e.g. <c>prompt_tokens_details.cached_tokens</c>).</summary>
@@ -49,11 +76,14 @@ public sealed class JsonUsageTap
 
     public void Reset()
     {
-        _stack.Clear();
+        _depth = 0;
         _usage.Clear();
+        _pathStart = -1;
+        _pathLength = 0;
+        _nameLength = 0;
         _carryLength = 0;
         _state = default;
-        _property = null;
+        _property = Name.None;
         _text?.Clear();
         _topLevelChoices = -1;
         _usageObject = false;
@@ -75,7 +105,7 @@ public sealed class JsonUsageTap
             return;
         }
 
-        // Join the unread tail of the previous chunk with this one.
+        // Join the unread tail of the previous chunk with this one, in place.
         var needed = _carryLength + chunk.Length;
         if (needed > _carry.Length)
         {
@@ -83,9 +113,8 @@ public sealed class JsonUsageTap
         }
 
         chunk.CopyTo(_carry.AsSpan(_carryLength));
-        var joined = _carry.AsSpan(0, needed).ToArray();
         _carryLength = 0;
-        Consume(joined, isFinal);
+        Consume(_carry.AsSpan(0, needed), isFinal);
     }
 
     private void Consume(ReadOnlySpan<byte> data, bool isFinal)
@@ -104,6 +133,10 @@ public sealed class JsonUsageTap
             while (reader.Read())
             {
                 OnToken(ref reader);
+                if (Failed)
+                {
+                    return;
+                }
             }
         }
         catch (JsonException)
@@ -113,7 +146,9 @@ public sealed class JsonUsageTap
         }
 
         _state = reader.CurrentState;
-        var rest = data[(int)reader.BytesConsumed..];
+
+        // Whitespace between tokens means nothing: a document's trailing newline is not carried.
+        var rest = data[(int)reader.BytesConsumed..].TrimStart(" \t\r\n"u8);
         if (rest.Length > MaxCarryBytes)
         {
             Failed = true;
@@ -122,9 +157,10 @@ public sealed class JsonUsageTap
 
         if (rest.Length > _carry.Length)
         {
-            _carry = new byte[Math.Max(rest.Length, 4096)];
+            _carry = new byte[Math.Max(rest.Length, 256)];
         }
 
+        // The rest may already lie in _carry (Append joined the chunks there): CopyTo allows the overlap.
         rest.CopyTo(_carry);
         _carryLength = rest.Length;
     }
@@ -134,109 +170,213 @@ public sealed class JsonUsageTap
         switch (reader.TokenType)
         {
             case JsonTokenType.PropertyName:
-                _property = reader.GetString();
+                _property = NameOf(ref reader);
+                if (_pathStart >= 0)
+                {
+                    TakeName(ref reader);
+                }
+
                 break;
             case JsonTokenType.StartObject:
             case JsonTokenType.StartArray:
-                if (_stack.Count > 0 && _stack[^1].IsArray)
-                {
-                    _stack[^1] = _stack[^1] with { Children = _stack[^1].Children + 1 };
-                }
-
-                if (reader.TokenType == JsonTokenType.StartObject && _stack.Count == 1 && _property == "usage")
-                {
-                    _usageObject = true;
-                }
-
-                _stack.Add(new Frame(_stack.Count == 0 ? string.Empty : CurrentName(), reader.TokenType == JsonTokenType.StartArray, 0));
-                _property = null;
+                Push(reader.TokenType == JsonTokenType.StartArray);
                 break;
             case JsonTokenType.EndObject:
             case JsonTokenType.EndArray:
-                var frame = _stack[^1];
-                _stack.RemoveAt(_stack.Count - 1);
-                if (frame.IsArray && _stack.Count == 1 && frame.Name == "choices")
+                var frame = _stack[--_depth];
+                if (frame.IsArray && _depth == 1 && frame.Name == Name.Choices)
                 {
                     _topLevelChoices = frame.Children;
                 }
 
-                _property = null;
+                _pathStart = frame.PathStart;
+                _pathLength = frame.PathLength;
+                _property = Name.None;
                 break;
             case JsonTokenType.Number:
-                if (_stack.Count == 1 && _property == "duration" && reader.TryGetDouble(out var seconds))
+                if (_depth == 1 && _property == Name.Duration && reader.TryGetDouble(out var seconds))
                 {
                     Duration = seconds;
                 }
 
-                if (reader.TryGetInt64(out var number) && UsagePath() is { } path)
+                if (_pathStart >= 0 && _property != Name.None && reader.TryGetInt64(out var number))
                 {
-                    _usage[path] = Math.Max(number, _usage.GetValueOrDefault(path));
+                    AddUsageNumber(number);
                 }
 
-                _property = null;
+                _property = Name.None;
                 break;
             case JsonTokenType.String:
-                if (Model is null && _property == "model" && (_stack.Count == 1 || (_stack.Count == 2 && _stack[1].Name == "message" && !_stack[1].IsArray)))
+                if (Model is null && _property == Name.Model && (_depth == 1 || (_depth == 2 && _stack[1].Name == Name.Message && !_stack[1].IsArray)))
                 {
-                    Model = reader.GetString();
+                    Model = DecodeOrNull(ref reader);
                 }
 
                 if (IsTextPath())
                 {
-                    _text ??= new StringBuilder();
-                    if (_text.Length < MaxTextChars)
-                    {
-                        _text.Append(reader.GetString());
-                    }
+                    AppendText(ref reader);
                 }
 
-                _property = null;
+                _property = Name.None;
                 break;
             default:
-                _property = null;
+                _property = Name.None;
                 break;
         }
-    }
-
-    private string CurrentName() => _stack[^1].IsArray ? _stack[^1].Name : _property ?? string.Empty;
-
-    // The path of the current number below the nearest "usage" object, or null when not inside one.
-    private string? UsagePath()
-    {
-        if (_property is null)
-        {
-            return null;
-        }
-
-        for (var i = _stack.Count - 1; i >= 1; i--)
-        {
-            if (_stack[i].Name == "usage" && !_stack[i].IsArray)
-            {
-                var builder = new StringBuilder();
-                for (var j = i + 1; j < _stack.Count; j++)
-                {
-                    builder.Append(_stack[j].Name).Append('.');
-                }
-
-                return builder.Append(_property).ToString();
-            }
-        }
-
-        return null;
     }
 
     // The stack holds a frame per open container; an array's elements are named after the array.
+    private void Push(bool isArray)
+    {
+        var name = Name.None;
+        if (_depth > 0)
+        {
+            ref var parent = ref _stack[_depth - 1];
+            if (parent.IsArray)
+            {
+                parent.Children++;
+            }
+
+            name = parent.IsArray ? parent.Name : _property;
+            if (!isArray && _depth == 1 && _property == Name.Usage)
+            {
+                _usageObject = true;
+            }
+        }
+
+        if (_depth == _stack.Length)
+        {
+            Array.Resize(ref _stack, _stack.Length * 2);
+        }
+
+        _stack[_depth] = new Frame(name, isArray, PathStart: _pathStart, PathLength: _pathLength);
+        if (_depth > 0 && !isArray && name == Name.Usage)
+        {
+            // The nearest usage object is the one paths are relative to.
+            _pathStart = _pathLength;
+        }
+        else if (_pathStart >= 0)
+        {
+            CommitSegment();
+        }
+
+        _depth++;
+        _property = Name.None;
+    }
+
+    // Below usage: the new container's name becomes part of the path (an array element's is the array's).
+    private void CommitSegment()
+    {
+        var parent = _stack[_depth - 1];
+        if (parent.IsArray)
+        {
+            var start = parent.PathLength;
+            var length = _pathLength - 1 - start;
+            EnsurePathCapacity(_pathLength + length + 1);
+            _path.AsSpan(start, length).CopyTo(_path.AsSpan(_pathLength));
+            _nameLength = length;
+        }
+
+        _pathLength += _nameLength;
+        _path[_pathLength++] = '.';
+        _nameLength = 0;
+    }
+
+    // Below usage: decode the property name after the path, where a number or container will use it.
+    private void TakeName(ref Utf8JsonReader reader)
+    {
+        // A name never decodes to more UTF-16 chars than it has bytes; one more for the '.' after it.
+        EnsurePathCapacity(_pathLength + reader.ValueSpan.Length + 1);
+        try
+        {
+            _nameLength = reader.CopyString(_path.AsSpan(_pathLength));
+        }
+        catch (InvalidOperationException)
+        {
+            // Invalid UTF-8 or a lone escaped surrogate: no path can name it.
+            Failed = true;
+        }
+    }
+
+    private void EnsurePathCapacity(int length)
+    {
+        if (length > _path.Length)
+        {
+            Array.Resize(ref _path, Math.Max(length, _path.Length * 2));
+        }
+    }
+
+    private void AddUsageNumber(long number)
+    {
+        if (_usage.Count == 0)
+        {
+            // OpenAI's chat usage has nine numbers: room for them at once instead of three growths.
+            _usage.EnsureCapacity(9);
+        }
+
+        // A common key is found as its shared string; any other is looked up by its chars and becomes a string only when new.
+        var path = _path.AsSpan(_pathStart, _pathLength + _nameLength - _pathStart);
+        ref var value = ref KnownUsagePaths.TryGetValue(path, out var known)
+            ? ref CollectionsMarshal.GetValueRefOrAddDefault(_usage, known, out _)
+            : ref CollectionsMarshal.GetValueRefOrAddDefault(_usageByPath, path, out _);
+
+        // A path seen twice keeps its largest number; a new one starts from 0 (so a negative number reads as 0).
+        value = Math.Max(number, value);
+    }
+
     // OpenAI-style: choices[].message.content, choices[].delta.content, choices[].text.
     // Anthropic: content[].text (a message), delta.text (a stream's content_block_delta).
     private bool IsTextPath()
     {
-        var depth = _stack.Count;
-        var inChoices = depth >= 3 && _stack[1].IsArray && _stack[1].Name == "choices";
-        return (_property == "content" && depth == 4 && inChoices && _stack[3].Name is "message" or "delta")
-            || (_property == "text" && depth == 3 && inChoices)
-            || (_property == "text" && depth == 3 && _stack[1].IsArray && _stack[1].Name == "content")
-            || (_property == "text" && depth == 2 && _stack[1].Name == "delta");
+        var depth = _depth;
+        var inChoices = depth >= 3 && _stack[1].IsArray && _stack[1].Name == Name.Choices;
+        return (_property == Name.Content && depth == 4 && inChoices && _stack[3].Name is Name.Message or Name.Delta)
+            || (_property == Name.Text && depth == 3 && inChoices)
+            || (_property == Name.Text && depth == 3 && _stack[1].IsArray && _stack[1].Name == Name.Content)
+            || (_property == Name.Text && depth == 2 && _stack[1].Name == Name.Delta);
     }
 
-    private readonly record struct Frame(string Name, bool IsArray, int Children);
+    private void AppendText(ref Utf8JsonReader reader)
+    {
+        _text ??= new StringBuilder();
+        if (_text.Length >= MaxTextChars)
+        {
+            return;
+        }
+
+        var length = reader.ValueSpan.Length;
+        char[]? rented = null;
+        Span<char> chars = length <= StackTextBytes ? stackalloc char[StackTextBytes] : (rented = ArrayPool<char>.Shared.Rent(length));
+        try
+        {
+            _text.Append(chars[..reader.CopyString(chars)]);
+        }
+        catch (InvalidOperationException)
+        {
+            // Invalid UTF-8 or a lone escaped surrogate (a stream may split an emoji's escapes across
+            // chunks): this piece of text is skipped, the usage after it is still read.
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<char>.Shared.Return(rented);
+            }
+        }
+    }
+
+    private static string? DecodeOrNull(ref Utf8JsonReader reader)
+    {
+        try
+        {
+            return reader.GetString();
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>An open container; below usage, where the path stood when it opened (restored when it closes).</summary>
+    private record struct Frame(Name Name, bool IsArray, int Children = 0, int PathStart = -1, int PathLength = 0);
 }

@@ -58,7 +58,7 @@ internal sealed class JsonRequestBody : IDisposable
     /// <summary>The body, or why it is refused (413 too large, 400 not a JSON object or a field the proxy reads is malformed).</summary>
     public readonly record struct ReadResult(JsonRequestBody? Body, ProxyOutcome? Error);
 
-    public static async Task<ReadResult> ReadAsync(HttpRequest request, long maxBytes, RequestFields fields, CancellationToken cancellationToken)
+    public static async ValueTask<ReadResult> ReadAsync(HttpRequest request, long maxBytes, RequestFields fields, CancellationToken cancellationToken)
     {
         if (request.ContentLength > maxBytes)
         {
@@ -303,10 +303,11 @@ internal sealed class JsonRequestBody : IDisposable
                 }
             }
 
-            _streamOptionsKind = root.TryGetProperty("stream_options", out var options) ? options.ValueKind : JsonValueKind.Undefined;
+            // Fixed names are looked up as UTF-8 literals: no transcoding of the name per lookup.
+            _streamOptionsKind = root.TryGetProperty("stream_options"u8, out var options) ? options.ValueKind : JsonValueKind.Undefined;
             ClientAskedForUsage = options.ValueKind == JsonValueKind.Object
-                && options.TryGetProperty("include_usage", out var include) && include.ValueKind == JsonValueKind.True;
-            if (root.TryGetProperty("n", out var n) && n.ValueKind != JsonValueKind.Null)
+                && options.TryGetProperty("include_usage"u8, out var include) && include.ValueKind == JsonValueKind.True;
+            if (root.TryGetProperty("n"u8, out var n) && n.ValueKind != JsonValueKind.Null)
             {
                 if (n.ValueKind != JsonValueKind.Number || !n.TryGetInt32(out var count))
                 {

@@ -40,4 +40,6 @@ internal static class ProxyPaths
 }
 
 /// <summary>One contender's figures; CPU and memory are absent for the upstream measured directly.</summary>
-internal sealed record ContenderResult(string Name, double Throughput, double P50, double P99, double? CpuPercent, double TtfbP50, double TtfbP99, double? PeakRssMiB, long Errors, string ErrorStatuses = "");
+/// <param name="ClosedCpuPerRequest">The proxy's CPU time per request during the closed-loop phase (µs): what its one core could serve if it had that core to itself.</param>
+/// <param name="ClosedCpuPercent">The proxy's CPU during the closed-loop phase, in % of one core: under ~90 % the proxy was not what bounded the throughput.</param>
+internal sealed record ContenderResult(string Name, double Throughput, double P50, double P99, double? CpuPercent, double TtfbP50, double TtfbP99, double? PeakRssMiB, long Errors, string ErrorStatuses = "", double? ClosedCpuPerRequest = null, double? ClosedCpuPercent = null);

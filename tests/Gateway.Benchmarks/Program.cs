@@ -109,13 +109,18 @@ async Task<ContenderResult> MeasureAsync(string name, Uri baseAddress, string pa
     await load.WarmUpAsync(200);
     _ = await closed.ThroughputAsync(options.Concurrency, TimeSpan.FromSeconds(2));
 
+    var closedCpuBefore = process?.CpuTime();
+    var closedClock = Stopwatch.StartNew();
     var throughput = await closed.ThroughputAsync(options.Concurrency, TimeSpan.FromSeconds(options.Seconds));
+    var closedCpu = process is null ? (TimeSpan?)null : process.CpuTime() - closedCpuBefore!.Value;
+    var closedElapsed = closedClock.Elapsed;
     var cpuBefore = process?.CpuTime();
     var clock = Stopwatch.StartNew();
     var latency = await load.FixedRateAsync(options.Rate, TimeSpan.FromSeconds(options.Seconds), streaming: false);
     var cpu = process is null ? (double?)null : (process.CpuTime() - cpuBefore!.Value) / clock.Elapsed * 100;
     var ttfb = await load.FixedRateAsync(options.Rate, TimeSpan.FromSeconds(options.Seconds), streaming: true);
-    return new ContenderResult(name, throughput, latency.Percentile(50), latency.Percentile(99), cpu, ttfb.Percentile(50), ttfb.Percentile(99), process?.PeakMemoryMiB(), load.Errors + closed.Errors, $"{closed.ErrorStatuses} {load.ErrorStatuses}".Trim());
+    return new ContenderResult(name, throughput, latency.Percentile(50), latency.Percentile(99), cpu, ttfb.Percentile(50), ttfb.Percentile(99), process?.PeakMemoryMiB(), load.Errors + closed.Errors, $"{closed.ErrorStatuses} {load.ErrorStatuses}".Trim(),
+        closedCpu?.TotalMicroseconds / (throughput * options.Seconds), closedCpu / closedElapsed * 100);
 }
 
 async Task LoadOnlyAsync()

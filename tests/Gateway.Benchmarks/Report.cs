@@ -14,6 +14,8 @@ internal static class Report
         Console.WriteLine("| measure | upstream direct | bare YARP | gateway | gateway vs YARP | target | met |");
         Console.WriteLine("|---|---|---|---|---|---|---|");
         Row($"throughput, {options.Concurrency} connections (req/s)", direct.Throughput, yarp.Throughput, gateway.Throughput, "0", Ratio(gateway.Throughput, yarp.Throughput), "≥ 0.8×", gateway.Throughput >= 0.8 * yarp.Throughput);
+        Row($"proxy CPU per request, {options.Concurrency} connections (µs)", null, yarp.ClosedCpuPerRequest, gateway.ClosedCpuPerRequest, "0", Ratio(gateway.ClosedCpuPerRequest!.Value, yarp.ClosedCpuPerRequest!.Value), "≤ 1.25× (≈ 0.8× capacity)", gateway.ClosedCpuPerRequest <= 1.25 * yarp.ClosedCpuPerRequest);
+        Row($"proxy CPU, {options.Concurrency} connections (% of its core)", null, yarp.ClosedCpuPercent, gateway.ClosedCpuPercent, "0", string.Empty, string.Empty, null);
         Row($"latency p50 at {options.Rate} req/s (ms)", direct.P50, yarp.P50, gateway.P50, "0.00", Delta(gateway.P50, yarp.P50), "≤ +0.3 ms", gateway.P50 <= yarp.P50 + 0.3);
         Row($"latency p99 at {options.Rate} req/s (ms)", direct.P99, yarp.P99, gateway.P99, "0.00", Delta(gateway.P99, yarp.P99), "≤ +1 ms", gateway.P99 <= yarp.P99 + 1);
         Row($"proxy CPU at {options.Rate} req/s (% of one core)", null, yarp.CpuPercent, gateway.CpuPercent, "0", Ratio(gateway.CpuPercent!.Value, yarp.CpuPercent!.Value), "≤ 1.25×", gateway.CpuPercent <= 1.25 * yarp.CpuPercent);

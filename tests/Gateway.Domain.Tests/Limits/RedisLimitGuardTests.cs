@@ -23,7 +23,7 @@ public sealed class RedisLimitGuardTests
         }
 
         var calls = 0;
-        await Assert.ThrowsAsync<BrokenCircuitException>(() => guard.ExecuteAsync((_, _) => { calls++; return ValueTask.FromResult(1); }, 0, CancellationToken.None).AsTask());
+        await Assert.ThrowsAsync<BrokenCircuitException>(() => guard.ExecuteAsync((_, _) => { calls++; return ValueTask.FromResult(1L); }, 0, CancellationToken.None).AsTask());
         Assert.Equal(0, calls);
     }
 
@@ -38,15 +38,15 @@ public sealed class RedisLimitGuardTests
 
         _time.Advance(TimeSpan.FromMilliseconds(500));
 
-        Assert.Equal(7, await guard.ExecuteAsync((_, _) => ValueTask.FromResult(7), 0, CancellationToken.None));
-        Assert.Equal(8, await guard.ExecuteAsync((_, _) => ValueTask.FromResult(8), 0, CancellationToken.None));
+        Assert.Equal(7L, await guard.ExecuteAsync((_, _) => ValueTask.FromResult(7L), 0, CancellationToken.None));
+        Assert.Equal(8L, await guard.ExecuteAsync((_, _) => ValueTask.FromResult(8L), 0, CancellationToken.None));
     }
 
     [Fact]
     public async Task HungRedis_CallCancelledAfterTimeout()
     {
         var guard = Create();
-        var call = guard.ExecuteAsync(static async (_, ct) => { await Task.Delay(Timeout.Infinite, ct); return 1; }, 0, CancellationToken.None).AsTask();
+        var call = guard.ExecuteAsync(static async (_, ct) => { await Task.Delay(Timeout.Infinite, ct); return 1L; }, 0, CancellationToken.None).AsTask();
 
         _time.Advance(TimeSpan.FromMilliseconds(250));
 
@@ -61,13 +61,13 @@ public sealed class RedisLimitGuardTests
         {
             using var cancelled = new CancellationTokenSource();
             await cancelled.CancelAsync();
-            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => guard.ExecuteAsync(static (_, ct) => { ct.ThrowIfCancellationRequested(); return ValueTask.FromResult(1); }, 0, cancelled.Token).AsTask());
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => guard.ExecuteAsync(static (_, ct) => { ct.ThrowIfCancellationRequested(); return ValueTask.FromResult(1L); }, 0, cancelled.Token).AsTask());
         }
 
-        Assert.Equal(3, await guard.ExecuteAsync((_, _) => ValueTask.FromResult(3), 0, CancellationToken.None));
+        Assert.Equal(3L, await guard.ExecuteAsync((_, _) => ValueTask.FromResult(3L), 0, CancellationToken.None));
     }
 
-    private static ValueTask<int> Fail(int state, CancellationToken cancellationToken)
+    private static ValueTask<long> Fail(int state, CancellationToken cancellationToken)
         => throw new RedisConnectionException(ConnectionFailureType.UnableToConnect, "down");
 
     private RedisLimitGuard Create()

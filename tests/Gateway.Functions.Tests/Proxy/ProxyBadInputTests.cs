@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json.Nodes;
+using Gateway.Testing;
 
 namespace Gateway.Functions.Tests.Proxy;
 
@@ -125,23 +126,6 @@ public sealed class ProxyBadInputTests : IAsyncLifetime
         return (int.Parse(statusLine!.Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture), rest.ToString());
     }
 
-    // The literal's characters, except \xNN escapes, which become that raw byte (invalid UTF-8 on purpose).
-    private static byte[] Bytes(string body)
-    {
-        var bytes = new List<byte>();
-        for (var i = 0; i < body.Length; i++)
-        {
-            if (body[i] == '\\' && i + 3 < body.Length && body[i + 1] == 'x')
-            {
-                bytes.Add(Convert.ToByte(body.Substring(i + 2, 2), 16));
-                i += 3;
-            }
-            else
-            {
-                bytes.AddRange(Encoding.UTF8.GetBytes(body[i].ToString()));
-            }
-        }
-
-        return [.. bytes];
-    }
+    // \xNN in the literal is that raw byte (invalid UTF-8 on purpose).
+    private static byte[] Bytes(string body) => RawBytes.From(body);
 }
