@@ -8,6 +8,8 @@ internal sealed class UsageRecorder
 {
     private const int MaxTextChars = 1 << 20;
     private readonly Dictionary<string, long> _numbers = new(StringComparer.Ordinal);
+    // A whole (unstreamed) answer has one piece of text: kept as is; a builder only once a second piece comes.
+    private string? _firstText;
     private StringBuilder? _text;
     private const string SecondsPath = "seconds";
     private double? _audioSeconds;
@@ -33,13 +35,9 @@ internal sealed class UsageRecorder
             _numbers[path] = Math.Max(value, _numbers.GetValueOrDefault(path));
         }
 
-        if (tap.Text is { Length: > 0 } text)
+        if (tap.Text is { } text)
         {
-            _text ??= new StringBuilder();
-            if (_text.Length < MaxTextChars)
-            {
-                _text.Append(text);
-            }
+            AddText(text);
         }
     }
 
@@ -51,7 +49,13 @@ internal sealed class UsageRecorder
             return;
         }
 
-        _text ??= new StringBuilder();
+        if (_firstText is null)
+        {
+            _firstText = text;
+            return;
+        }
+
+        _text ??= new StringBuilder(_firstText);
         if (_text.Length < MaxTextChars)
         {
             _text.Append(text);
@@ -70,5 +74,5 @@ internal sealed class UsageRecorder
     /// <summary>The model the response names (<c>model</c>, Anthropic <c>message.model</c>): <c>gen_ai.response.model</c>.</summary>
     public string? ResponseModel { get; private set; }
 
-    public string? CompletionText => _text?.ToString();
+    public string? CompletionText => _text?.ToString() ?? _firstText;
 }

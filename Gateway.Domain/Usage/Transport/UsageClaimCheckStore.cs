@@ -14,19 +14,21 @@ public sealed class UsageClaimCheckStore(UsageQueueClients clients)
     {
         ArgumentNullException.ThrowIfNull(message);
         var body = UsageMessageCodec.Serialize(message);
-        if (body.Length <= maxBytes)
-        {
-            return body;
-        }
+        return body.Length <= maxBytes ? body : await ClaimAsync(message, body, cancellationToken);
+    }
 
+    /// <summary>Writes <paramref name="json"/> (the whole event) to its blob and returns the claim-check form the queue carries instead.</summary>
+    public async Task<byte[]> ClaimAsync(UsageEventMessage message, ReadOnlyMemory<byte> json, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(message);
         await clients.EnsureClaimContainerAsync(cancellationToken);
         var blob = clients.ClaimContainer.GetBlobClient(message.EventId);
-        await blob.UploadAsync(BinaryData.FromBytes(body), overwrite: true, cancellationToken);
+        await blob.UploadAsync(BinaryData.FromBytes(json), overwrite: true, cancellationToken);
         var envelope = UsageMessageCodec.ClaimCheckEnvelope(message, new UsageClaimCheck
         {
             Container = clients.ClaimContainer.Name,
             Blob = message.EventId,
-            Length = body.Length,
+            Length = json.Length,
         });
         return UsageMessageCodec.Serialize(envelope);
     }

@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 
 namespace Gateway.Domain.Usage.Transport;
@@ -26,8 +28,33 @@ public static class UsageMessageCodec
     /// <summary>Longest event id: the <c>events.event_id</c> column and the claim blob's name.</summary>
     public const int MaxEventIdLength = 64;
 
+    /// <summary>
+    /// How <see cref="Write"/> writes: non-ASCII text stays UTF-8 (<see cref="UsageJsonContext.Queue"/>'s encoder),
+    /// and no structure checks (the serializer's own writers skip them too).
+    /// A writer made with these options writes exactly the bytes <see cref="UsageJsonContext.Queue"/> serializes.
+    /// </summary>
+    public static JsonWriterOptions WriterOptions { get; } = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, SkipValidation = true };
+
     public static byte[] Serialize(UsageEventMessage message)
-        => JsonSerializer.SerializeToUtf8Bytes(message, UsageJsonContext.Queue.UsageEventMessage);
+    {
+        var buffer = new ArrayBufferWriter<byte>(1024);
+        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
+        {
+            Write(writer, message);
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>
+    /// Writes <paramref name="message"/> to a writer made with <see cref="WriterOptions"/>: the bytes
+    /// <see cref="UsageJsonContext.Queue"/> serializes. For speed it uses the source generator's
+    /// fast path, which System.Text.Json takes only for options without an encoder: the
+    /// <c>Default</c> context (the same naming and null handling) writes, and the writer's own
+    /// encoder escapes the values. The property names are ASCII camelCase, the same under any encoder.
+    /// </summary>
+    public static void Write(Utf8JsonWriter writer, UsageEventMessage message)
+        => JsonSerializer.Serialize(writer, message, UsageJsonContext.Default.UsageEventMessage);
 
     /// <summary>What the queue carries instead of an oversized event: its identity and where the whole event is.</summary>
     public static UsageEventMessage ClaimCheckEnvelope(UsageEventMessage message, UsageClaimCheck claimCheck)

@@ -1,5 +1,6 @@
 using System.Text;
 using Gateway.Domain.Usage;
+using Gateway.Domain.Usage.Publishing;
 using Gateway.Functions.Forwarding;
 using Gateway.Functions.Routing;
 
@@ -10,6 +11,7 @@ namespace Gateway.Functions.Pipeline.Steps;
 /// publisher (never awaited). It carries the matched end user's row id, so ingest does not match again.
 /// A request that took several upstream tries (a route, a failover) gets one event per try: the
 /// failed ones (<see cref="ProxyContext.FailedAttempts"/>) and the answer's, sharing a correlation id.
+/// Ids are UUIDv7 from <see cref="UsageEventIds"/> (no system call per id: this runs on the request's thread).
 /// </summary>
 internal sealed class UsageEventStep(IUsageEventPublisher publisher, TimeProvider time) : IProxyStep
 {
@@ -27,10 +29,10 @@ internal sealed class UsageEventStep(IUsageEventPublisher publisher, TimeProvide
         var reported = usage.Usage;
         var status = context.Status;
         var path = context.Path;
-        var correlationId = context.Route is not null || context.FailedAttempts.Count > 0 ? Guid.CreateVersion7(context.CreatedAt).ToString() : null;
+        var correlationId = context.Route is not null || context.FailedAttempts.Count > 0 ? UsageEventIds.NewVersion7(context.CreatedAt).ToString() : null;
         var message = new UsageEventMessage
         {
-            EventId = Guid.CreateVersion7(context.CreatedAt).ToString(),
+            EventId = UsageEventIds.NewVersion7(context.CreatedAt).ToString(),
             CreatedAtUnixMs = context.CreatedAt.ToUnixTimeMilliseconds(),
             KeyId = key.KeyId,
             Tags = key.Tags,
@@ -80,7 +82,7 @@ internal sealed class UsageEventStep(IUsageEventPublisher publisher, TimeProvide
         var attempt = failed.Attempt;
         return new UsageEventMessage
         {
-            EventId = Guid.CreateVersion7(failed.StartedAt).ToString(),
+            EventId = UsageEventIds.NewVersion7(failed.StartedAt).ToString(),
             CreatedAtUnixMs = failed.StartedAt.ToUnixTimeMilliseconds(),
             KeyId = answer.KeyId,
             Tags = answer.Tags,

@@ -44,6 +44,10 @@ public sealed class CacheHitLatencyMeasurement(ITestOutputHelper output) : IAsyn
         var (miss, _) = await SendAsync(proxy, ChatPath, body, null, bearer: _rawKey);
         Assert.Equal("MISS", miss);
 
+        // The cache store step runs once the client has the whole answer; the request's usage event
+        // is published after it: wait for that before expecting hits.
+        await Gateway.Testing.Eventually.AssertAsync(() => _host.Events.Sent.Count >= 1, TimeSpan.FromSeconds(5), "the first request's usage event (after the cache store step)");
+
         var db = await _host.Redis.GetDatabaseAsync();
         var redisKey = _host.Redis.Key("measure:get");
         await db.StringSetAsync(redisKey, new byte[1024], TimeSpan.FromMinutes(1));
