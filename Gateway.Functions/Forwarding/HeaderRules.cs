@@ -1,10 +1,13 @@
+using System.Collections.Frozen;
+
 namespace Gateway.Functions.Forwarding;
 
 /// <summary>Which headers cross the proxy, in each direction.</summary>
 internal static class HeaderRules
 {
     /// <summary>Never forwarded upstream: hop-by-hop headers, the gateway key (all three places it can be), gateway-only headers.</summary>
-    private static readonly HashSet<string> RequestDrop = new(StringComparer.OrdinalIgnoreCase)
+    // Frozen: looked up for every header of every request and response.
+    private static readonly FrozenSet<string> RequestDrop = new[]
     {
         "Host", "Connection", "Keep-Alive", "Transfer-Encoding", "TE", "Trailer", "Upgrade", "Proxy-Authorization", "Proxy-Connection",
         "Content-Length", "Authorization", "api-key", "x-api-key", "Cookie",
@@ -13,12 +16,12 @@ internal static class HeaderRules
         GatewayHeaders.CustomEventId, GatewayHeaders.Metadata, GatewayHeaders.RequestTimeout,
         // The trace context upstream is the gateway's own (its HTTP client span's), not the caller's.
         "traceparent", "tracestate",
-    };
+    }.ToFrozenSet(StringComparer.OrdinalIgnoreCase);
 
-    private static readonly HashSet<string> ResponseDrop = new(StringComparer.OrdinalIgnoreCase)
+    private static readonly FrozenSet<string> ResponseDrop = new[]
     {
         "Connection", "Keep-Alive", "Transfer-Encoding", "Trailer", "Upgrade", "Proxy-Authenticate", "Proxy-Connection", "Set-Cookie",
-    };
+    }.ToFrozenSet(StringComparer.OrdinalIgnoreCase);
 
     public static bool ForwardRequestHeader(string name) => !RequestDrop.Contains(name);
 

@@ -106,8 +106,12 @@ internal sealed class ProxyForwarder(UpstreamClient upstream)
     private static Exception? ReadFailure(HttpRequestMessage message)
         => message.Options.TryGetValue(ClientBodyKey, out var body) ? body.ReadFailure : null;
 
-    /// <summary>3 headers and 4 body. Once this starts, the response has started: errors cut or end the stream, never a status.</summary>
-    public static async Task<ForwardResult> RelayAsync(HttpContext context, HttpResponseMessage response, RelayOptions relay, ForwardTimeouts timeouts, CancellationToken clientAborted)
+    /// <summary>
+    /// 3 headers and 4 body: <paramref name="body"/> when the caller has already opened it (a peeked
+    /// answer), else the response's content. Once this starts, the response has started: errors cut
+    /// or end the stream, never a status.
+    /// </summary>
+    public static async Task<ForwardResult> RelayAsync(HttpContext context, HttpResponseMessage response, Stream? body, RelayOptions relay, ForwardTimeouts timeouts, CancellationToken clientAborted)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(response);
@@ -131,16 +135,16 @@ internal sealed class ProxyForwarder(UpstreamClient upstream)
             client.ContentType = relay.Chain.ContentType(response.Content.Headers.ContentType?.ToString());
         }
 
-        foreach (var tap in relay.Taps)
+        for (var i = 0; i < relay.Taps.Count; i++)
         {
-            tap.Start(client.StatusCode, client.ContentType);
+            relay.Taps[i].Start(client.StatusCode, client.ContentType);
         }
 
         var complete = false;
         try
         {
             timeouts.Arm(relay.IdleTimeout);
-            await using var body = await response.Content.ReadAsStreamAsync(timeouts.Token);
+            await using var upstreamBody = body ?? await response.Content.ReadAsStreamAsync(timeouts.Token);
             if (relay.IsEventStream)
             {
                 context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
@@ -151,11 +155,11 @@ internal sealed class ProxyForwarder(UpstreamClient upstream)
                 }
 
                 await client.StartAsync(timeouts.Token);
-                await ResponseRelay.CopyEventsAsync(body, client, relay, timeouts, MaxLoggedBodyBytes);
+                await ResponseRelay.CopyEventsAsync(upstreamBody, client, relay, timeouts, MaxLoggedBodyBytes);
             }
             else
             {
-                await ResponseRelay.CopyAsync(body, client.Body, relay, timeouts, MaxLoggedBodyBytes);
+                await ResponseRelay.CopyAsync(upstreamBody, client.Body, relay, timeouts, MaxLoggedBodyBytes);
             }
 
             complete = true;
@@ -246,19 +250,20 @@ internal sealed class RelayOptions
 
     internal ResponseTransformChain Chain { get; set; } = ResponseTransformChain.Empty;
 
+    // Indexed loops: a foreach over the interface would allocate an enumerator per chunk.
     internal void Tap(ReadOnlySpan<byte> delivered)
     {
-        foreach (var tap in Taps)
+        for (var i = 0; i < Taps.Count; i++)
         {
-            tap.Delivered(delivered);
+            Taps[i].Delivered(delivered);
         }
     }
 
     internal void EndTaps(bool complete)
     {
-        foreach (var tap in Taps)
+        for (var i = 0; i < Taps.Count; i++)
         {
-            tap.End(complete);
+            Taps[i].End(complete);
         }
     }
 }

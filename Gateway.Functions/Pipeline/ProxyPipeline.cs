@@ -77,7 +77,19 @@ internal sealed partial class ProxyPipeline
             }
 
             var upstream = i == _forwardIndex ? _telemetry?.StartUpstream(context) : null;
-            var result = await RunStepAsync(_steps[i], context);
+            var step = _steps[i];
+            StepResult result;
+            try
+            {
+                // Awaited here rather than in a helper: a step that completes synchronously (most do)
+                // costs no state machine of its own, and one that waits adds none on top of this one.
+                result = await step.RunAsync(context);
+            }
+            catch (Exception ex)
+            {
+                result = Failed(step, context, ex);
+            }
+
             if (result.Outcome is { } outcome && context.Outcome is null)
             {
                 context.Outcome = outcome;
@@ -97,23 +109,17 @@ internal sealed partial class ProxyPipeline
         }
     }
 
-    private async ValueTask<StepResult> RunStepAsync(IProxyStep step, ProxyContext context)
+    private StepResult Failed(IProxyStep step, ProxyContext context, Exception exception)
     {
-        try
-        {
-            return await step.RunAsync(context);
-        }
-        catch (OperationCanceledException) when (context.Aborted.IsCancellationRequested)
+        if (exception is OperationCanceledException && context.Aborted.IsCancellationRequested)
         {
             LogClientGone(_logger, context.PublicPath);
             return StepResult.End(ProxyOutcome.ClientGone);
         }
-        catch (Exception ex)
-        {
-            // A bug, not bad input: answer 500 (or cut a started response) and still record the event.
-            LogStepFailed(_logger, step.GetType().Name, ex);
-            return StepResult.End(new ProxyOutcome(500, ProxyErrorKind.Internal, "internal error"));
-        }
+
+        // A bug, not bad input: answer 500 (or cut a started response) and still record the event.
+        LogStepFailed(_logger, step.GetType().Name, exception);
+        return StepResult.End(new ProxyOutcome(500, ProxyErrorKind.Internal, "internal error"));
     }
 
     [LoggerMessage(4001, LogLevel.Debug, "Client disconnected from {Path}; upstream request cancelled")]

@@ -12,6 +12,11 @@ internal abstract class ProviderAdapter(string name, ApiStyle style, ProviderRou
 {
     protected const string BaseUrlParameter = "baseUrl";
 
+    // The last URL mapped, by its parts: nearly every request of a deployment goes to the same URL,
+    // and comparing three short strings is much cheaper than building and parsing a Uri. A Uri is
+    // immutable, so requests may share it; a request for another URL just replaces the entry.
+    private MappedUri? _lastUri;
+
     public string Name { get; } = name;
 
     public ApiStyle ErrorStyle { get; } = style;
@@ -49,8 +54,20 @@ internal abstract class ProviderAdapter(string name, ApiStyle style, ProviderRou
         }
 
         var query = attempt.Query ?? context.Http.Request.QueryString.Value;
-        var url = string.Concat(baseUrl.AsSpan().TrimEnd('/'), "/", UpstreamPath(attempt), query);
-        return Uri.TryCreate(url, UriKind.Absolute, out var uri) ? uri : null;
+        var path = UpstreamPath(attempt);
+        if (_lastUri is { } last && last.Matches(baseUrl, path, query))
+        {
+            return last.Uri;
+        }
+
+        var url = string.Concat(baseUrl.AsSpan().TrimEnd('/'), "/", path, query);
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri))
+        {
+            return null;
+        }
+
+        _lastUri = new MappedUri(baseUrl, path, query, uri);
+        return uri;
     }
 
     public virtual void ApplyCredential(HttpRequestHeaders headers, IReadOnlyDictionary<string, string> secrets)
@@ -77,6 +94,14 @@ internal abstract class ProviderAdapter(string name, ApiStyle style, ProviderRou
 
     /// <summary>The path sent upstream, below the base URL.</summary>
     protected virtual string UpstreamPath(UpstreamAttempt attempt) => attempt.Path;
+
+    private sealed record MappedUri(string BaseUrl, string Path, string? Query, Uri Uri)
+    {
+        public bool Matches(string baseUrl, string path, string? query)
+            => string.Equals(BaseUrl, baseUrl, StringComparison.Ordinal)
+                && string.Equals(Path, path, StringComparison.Ordinal)
+                && string.Equals(Query, query, StringComparison.Ordinal);
+    }
 
     /// <summary>Chat and text completions stream with OpenAI's optional final usage chunk.</summary>
     protected static bool IsCompletionPath(string path)

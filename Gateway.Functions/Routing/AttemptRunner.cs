@@ -2,7 +2,6 @@ using Gateway.Domain.Routing;
 using Gateway.Functions.Forwarding;
 using Gateway.Functions.Pipeline;
 using Microsoft.Extensions.Options;
-using Polly;
 
 namespace Gateway.Functions.Routing;
 
@@ -69,14 +68,21 @@ internal sealed partial class AttemptRunner(
                 run.Attempt = attempt;
                 context.Attempt = attempt;
                 run.Uri = uri;
-                var pipeline = attempt.RouteStep is { } step && context.Route is { } route
-                    ? routePipelines.For(route, step).Pipeline
-                    : ResiliencePipeline<AttemptOutcome>.Empty;
-                var viaBreaker = rotated && attempt.RouteStep is null;
-                var outcome = await pipeline.ExecuteAsync(
-                    static (state, ct) => state.Breaker ? state.Run.TryThroughBreakerAsync(ct) : state.Run.TryOnceAsync(ct),
-                    (Run: run, Breaker: viaBreaker),
-                    context.Aborted);
+                AttemptOutcome outcome;
+                if (attempt.RouteStep is { } step && context.Route is { } route)
+                {
+                    outcome = await routePipelines.For(route, step).Pipeline.ExecuteAsync(static (run, ct) => run.TryOnceAsync(ct), run, context.Aborted);
+                }
+                else if (rotated && attempt.RouteStep is null)
+                {
+                    outcome = await run.TryThroughBreakerAsync(context.Aborted);
+                }
+                else
+                {
+                    // Nothing to retry and no breaker: no pipeline either (an empty one would only add its context and layers).
+                    outcome = await run.TryOnceAsync(context.Aborted);
+                }
+
                 if (outcome.Verdict != AttemptVerdict.Retryable || !replayable || run.RequestBodyRefused)
                 {
                     break;
@@ -118,6 +124,9 @@ internal sealed partial class AttemptRunner(
         /// <summary>The current try's answer (headers arrived), or null when it got none.</summary>
         public HttpResponseMessage? Response { get; private set; }
 
+        /// <summary>The body of a 2xx answer, its first bytes already read (<see cref="FirstBytePeek"/>); null for any other status.</summary>
+        public Stream? Body { get; private set; }
+
         /// <summary>The current try's timeouts; the relay re-arms them.</summary>
         public ForwardTimeouts? Timeouts { get; private set; }
 
@@ -134,17 +143,15 @@ internal sealed partial class AttemptRunner(
 
         private AttemptOutcome _outcome;
 
-        public async ValueTask<AttemptOutcome> TryThroughBreakerAsync(CancellationToken cancellationToken)
-        {
-            if (!runner._health.IsAvailable(Attempt!.Setting.Id))
-            {
+        public ValueTask<AttemptOutcome> TryThroughBreakerAsync(CancellationToken cancellationToken)
+            => runner._health.IsAvailable(Attempt!.Setting.Id)
+                ? TryInBreakerAsync(cancellationToken)
                 // Every setting is cooling down (the rotation picked one anyway): send without the breaker.
-                return await TryOnceAsync(cancellationToken);
-            }
+                : TryOnceAsync(cancellationToken);
 
-            return await runner._health.ExecuteAsync(Attempt.Setting.Id, static (run, ct) => run.TryOnceAsync(ct), this, cancellationToken)
+        private async ValueTask<AttemptOutcome> TryInBreakerAsync(CancellationToken cancellationToken)
+            => await runner._health.ExecuteAsync(Attempt!.Setting.Id, static (run, ct) => run.TryOnceAsync(ct), this, cancellationToken)
                 ?? await TryOnceAsync(cancellationToken);
-        }
 
         public async ValueTask<AttemptOutcome> TryOnceAsync(CancellationToken cancellationToken)
         {
@@ -162,11 +169,15 @@ internal sealed partial class AttemptRunner(
             using var message = ProxyForwarder.CreateRequest(context.Http, Uri!, attempt.Body ?? context.Body?.Bytes);
             var secrets = context.ProviderKey?.Credentials ?? runner._secrets.Get(attempt.Setting);
             attempt.Adapter.ApplyCredential(message.Headers, secrets);
-            foreach (var (name, value) in attempt.Headers ?? [])
+            if (attempt.Headers is { } headers)
             {
-                // A translated attempt's own headers (anthropic-version) replace the client's.
-                message.Headers.Remove(name);
-                message.Headers.TryAddWithoutValidation(name, value);
+                for (var i = 0; i < headers.Count; i++)
+                {
+                    // A translated attempt's own headers (anthropic-version) replace the client's.
+                    var (name, value) = headers[i];
+                    message.Headers.Remove(name);
+                    message.Headers.TryAddWithoutValidation(name, value);
+                }
             }
 
             attempt.Adapter.PrepareRequest(message, context, attempt, secrets);
@@ -188,16 +199,25 @@ internal sealed partial class AttemptRunner(
             Response = response;
             var status = (int)response.StatusCode;
             LogAttempt(runner._logger, attempt.Adapter.Name, status, Tries);
-            if (status is >= 200 and < 300 && !await FirstBytePeek.TryAsync(response, Timeouts, runner._idleTimeout, context.Aborted))
+            if (status is >= 200 and < 300)
             {
-                cancellationToken.ThrowIfCancellationRequested();
-                Failure = new ForwardResult(Timeouts.TimedOut ? ForwardError.HeadersTimeout : ForwardError.UpstreamDropped);
-                Response = null;
-                response.Dispose();
-                return _outcome = AttemptOutcome.NoResponse;
+                Body = await FirstBytePeek.TryAsync(response, Timeouts, runner._idleTimeout, context.Aborted);
+                if (Body is null)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    Failure = new ForwardResult(Timeouts.TimedOut ? ForwardError.HeadersTimeout : ForwardError.UpstreamDropped);
+                    Response = null;
+                    response.Dispose();
+                    return _outcome = AttemptOutcome.NoResponse;
+                }
+
+                return _outcome = AttemptOutcome.FromStatus(status);
             }
 
-            var retryAfter = RetryAfterHeader.Parse(Header(response, "retry-after-ms"), Header(response, "Retry-After"), runner._time.GetUtcNow());
+            // Only 429 and 503 carry a wait on (AttemptOutcome.FromStatus): no header lookups for the others.
+            var retryAfter = status is 429 or 503
+                ? RetryAfterHeader.Parse(Header(response, "retry-after-ms"), Header(response, "Retry-After"), runner._time.GetUtcNow())
+                : null;
             return _outcome = AttemptOutcome.FromStatus(status, retryAfter);
         }
 
@@ -223,6 +243,8 @@ internal sealed partial class AttemptRunner(
 
         private void DisposeCurrent()
         {
+            Body?.Dispose();
+            Body = null;
             Response?.Dispose();
             Response = null;
             Timeouts?.Dispose();

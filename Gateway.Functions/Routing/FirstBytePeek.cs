@@ -1,4 +1,4 @@
-using System.Net.Http.Headers;
+using System.Buffers;
 using Gateway.Functions.Forwarding;
 
 namespace Gateway.Functions.Routing;
@@ -12,71 +12,81 @@ internal static class FirstBytePeek
 {
     private const int PeekBytes = 4096;
 
-    /// <summary>True when the first read came (or the body is empty); false when the upstream failed or stalled before it.</summary>
-    public static async Task<bool> TryAsync(HttpResponseMessage response, ForwardTimeouts timeouts, TimeSpan idleTimeout, CancellationToken clientAborted)
+    /// <summary>
+    /// The body to relay, the bytes read in front of the rest (the response's content itself is left
+    /// as it is: its headers stay the upstream's); null when the upstream failed or stalled before
+    /// its first byte. An empty body counts as answered.
+    /// </summary>
+    public static async ValueTask<Stream?> TryAsync(HttpResponseMessage response, ForwardTimeouts timeouts, TimeSpan idleTimeout, CancellationToken clientAborted)
     {
         ArgumentNullException.ThrowIfNull(response);
         ArgumentNullException.ThrowIfNull(timeouts);
-        var original = response.Content;
-        var buffer = new byte[PeekBytes];
-        int read;
-        Stream body;
+
+        // Pooled: the bytes live only until the relay's first read (or the try is let go).
+        var buffer = ArrayPool<byte>.Shared.Rent(PeekBytes);
         try
         {
             timeouts.Arm(idleTimeout);
-            body = await original.ReadAsStreamAsync(timeouts.Token);
-            read = await body.ReadAsync(buffer, timeouts.Token);
+            var body = await response.Content.ReadAsStreamAsync(timeouts.Token);
+            var read = await body.ReadAsync(buffer.AsMemory(0, PeekBytes), timeouts.Token);
+            return new PrefixedStream(buffer, read, body);
         }
         catch (OperationCanceledException) when (!clientAborted.IsCancellationRequested)
         {
-            return false;
+            ArrayPool<byte>.Shared.Return(buffer);
+            return null;
         }
         catch (Exception ex) when (ex is IOException or HttpRequestException && !clientAborted.IsCancellationRequested)
         {
-            return false;
+            ArrayPool<byte>.Shared.Return(buffer);
+            return null;
         }
-
-        var content = new StreamContent(new PrefixedStream(buffer.AsMemory(0, read), body));
-        CopyHeaders(original.Headers, content.Headers);
-        response.Content = content;
-        return true;
-    }
-
-    // The raw values (NonValidated): enumerating the headers themselves would parse and re-print them.
-    private static void CopyHeaders(HttpContentHeaders from, HttpContentHeaders to)
-    {
-        foreach (var (name, values) in from.NonValidated)
+        catch
         {
-            to.TryAddWithoutValidation(name, (IEnumerable<string>)values);
+            ArrayPool<byte>.Shared.Return(buffer);
+            throw;
         }
     }
 
     /// <summary>The peeked bytes, then the rest of the upstream body; disposing it disposes the upstream body.</summary>
-    private sealed class PrefixedStream(ReadOnlyMemory<byte> prefix, Stream rest) : ReadOnlyStream
+    private sealed class PrefixedStream(byte[] buffer, int length, Stream rest) : ReadOnlyStream
     {
-        private ReadOnlyMemory<byte> _prefix = prefix;
+        private byte[]? _buffer = buffer;
+        private int _offset;
 
-        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        public override ValueTask<int> ReadAsync(Memory<byte> destination, CancellationToken cancellationToken = default)
         {
-            if (_prefix.IsEmpty)
+            if (_buffer is not { } prefix || _offset == length)
             {
-                return await rest.ReadAsync(buffer, cancellationToken);
+                // Not async: the relay's reads go straight to the upstream body once the prefix is out.
+                ReturnBuffer();
+                return rest.ReadAsync(destination, cancellationToken);
             }
 
-            var count = Math.Min(buffer.Length, _prefix.Length);
-            _prefix[..count].CopyTo(buffer);
-            _prefix = _prefix[count..];
-            return count;
+            var count = Math.Min(destination.Length, length - _offset);
+            prefix.AsSpan(_offset, count).CopyTo(destination.Span);
+            _offset += count;
+            return ValueTask.FromResult(count);
         }
 
         protected override void Dispose(bool disposing)
         {
             if (disposing)
             {
+                ReturnBuffer();
                 rest.Dispose();
             }
 
             base.Dispose(disposing);
+        }
+
+        private void ReturnBuffer()
+        {
+            if (_buffer is { } prefix)
+            {
+                _buffer = null;
+                ArrayPool<byte>.Shared.Return(prefix);
+            }
         }
     }
 }

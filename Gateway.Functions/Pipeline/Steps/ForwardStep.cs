@@ -35,12 +35,15 @@ internal sealed partial class ForwardStep(
             headers[RouteHeaders.Attempts] = run.Tries.ToString(CultureInfo.InvariantCulture);
         }
 
-        return await RelayAsync(context, response, run.Timeouts!);
+        // Relayed here rather than in an awaited helper: one state machine fewer per request.
+        var relay = Relay(context, response);
+        var result = await ProxyForwarder.RelayAsync(context.Http, response, run.Body, relay, run.Timeouts!, context.Aborted);
+        context.ResponseCopy = relay.Copy;
+        return await RelayedAsync(context, relay, result);
     }
 
-    private async ValueTask<StepResult> RelayAsync(ProxyContext context, HttpResponseMessage response, ForwardTimeouts timeouts)
+    private RelayOptions Relay(ProxyContext context, HttpResponseMessage response)
     {
-        var http = context.Http;
         var mediaType = response.Content.Headers.ContentType?.MediaType;
         var isEventStream = mediaType == "text/event-stream";
         var upstream = context.Attempt!;
@@ -57,8 +60,15 @@ internal sealed partial class ForwardStep(
         };
         context.Status = (int)response.StatusCode;
         context.Streamed = isEventStream;
-        var result = await ProxyForwarder.RelayAsync(http, response, relay, timeouts, context.Aborted);
-        context.ResponseCopy = relay.Copy;
+        return relay;
+    }
+
+    /// <summary>The step's answer once the relay ended; completes at once unless a stream error event is written.</summary>
+    private async ValueTask<StepResult> RelayedAsync(ProxyContext context, RelayOptions relay, ForwardResult result)
+    {
+        var http = context.Http;
+        var isEventStream = relay.IsEventStream;
+        var upstream = context.Attempt!;
         switch (result.Error)
         {
             case ForwardError.None:
