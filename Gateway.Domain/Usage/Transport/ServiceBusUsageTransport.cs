@@ -6,13 +6,26 @@ namespace Gateway.Domain.Usage.Transport;
 
 /// <summary>
 /// Sends usage events to the Service Bus queue as <see cref="UsageBatchEnvelope"/> messages of up to
-/// <see cref="UsageMessageCodec.ServiceBusMaxBodyBytes"/> bytes of JSON each, packed into as few
+/// <see cref="UsageMessageCodec.ServiceBusMaxBodyBytes"/> bytes each (gzip of the JSON unless
+/// <c>UsageTransport__Compression</c> is <c>none</c>), packed into as few
 /// <see cref="ServiceBusMessageBatch"/> sends as the sender's size limit allows. Each message's
 /// MessageId is its batch id, so the queue's duplicate detection drops the copies a retried send
 /// makes; ingest is idempotent per event id either way.
 /// </summary>
 public sealed class ServiceBusUsageTransport(ServiceBusSender sender, UsageBatchEncoder encoder, UsageQueueClients clients) : IUsageEventTransport
 {
+    // The content type stays JSON; a gzip body says so in AMQP's content-encoding, as HTTP would.
+    private static ServiceBusMessage ToMessage(UsageQueueBatch batch)
+    {
+        var message = new ServiceBusMessage(batch.Body) { MessageId = batch.BatchId, ContentType = "application/json" };
+        if (UsageGzip.IsGzip(batch.Body.Span))
+        {
+            message.GetRawAmqpMessage().Properties.ContentEncoding = "gzip";
+        }
+
+        return message;
+    }
+
     public async Task SendBatchAsync(IReadOnlyList<UsageEventMessage> batch, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(batch);
@@ -30,7 +43,7 @@ public sealed class ServiceBusUsageTransport(ServiceBusSender sender, UsageBatch
         ServiceBusMessageBatch? current = null;
         try
         {
-            foreach (var message in encoded.Select(static m => new ServiceBusMessage(m.Body) { MessageId = m.BatchId, ContentType = "application/json" }))
+            foreach (var message in encoded.Select(ToMessage))
             {
                 current ??= await sender.CreateMessageBatchAsync(cancellationToken);
                 if (current.TryAddMessage(message))

@@ -5,8 +5,8 @@ namespace Gateway.Domain.Usage.Transport;
 
 /// <summary>
 /// Sends usage events to the Storage queue as <see cref="UsageBatchEnvelope"/> messages of up to
-/// <see cref="UsageMessageCodec.StorageQueueMaxBodyBytes"/> bytes of JSON each (tens to hundreds of
-/// events per Put Message), a few messages at a time. Messages never expire: an ingest outage longer
+/// <see cref="UsageMessageCodec.StorageQueueMaxBodyBytes"/> bytes each: gzip of the JSON (several
+/// hundred events per Put Message), or the JSON itself (tens of events) with <c>UsageTransport__Compression=none</c>, a few messages at a time. Messages never expire: an ingest outage longer
 /// than the default 7-day TTL must not lose spend.
 /// </summary>
 public sealed class StorageQueueUsageTransport(UsageQueueClients clients, UsageBatchEncoder encoder) : IUsageEventTransport

@@ -5,12 +5,29 @@ namespace Gateway.Domain.Usage.Transport;
 
 /// <summary>
 /// The decode side of the queue format: a <see cref="UsageBatchEnvelope"/> (schema version 2) or a
-/// version-1 single <see cref="UsageEventMessage"/>. Each element of a batch is decoded on its own, so
-/// one bad element is rejected with its reason and the others go on.
+/// version-1 single <see cref="UsageEventMessage"/>, as UTF-8 JSON or gzip of it (a body starting
+/// with 0x1f 0x8b). Each element of a batch is decoded on its own, so one bad element is rejected with
+/// its reason and the others go on.
 /// </summary>
 public static class UsageBatchDecoder
 {
-    public static DecodedUsageBatch Decode(ReadOnlyMemory<byte> utf8)
+    /// <summary>
+    /// Decodes one message body. Gzip that is corrupt or inflates to more than
+    /// <see cref="UsageGzip.MaxInflatedBytes"/> (a decompression bomb) is unreadable, like a body that is not JSON.
+    /// </summary>
+    public static DecodedUsageBatch Decode(ReadOnlyMemory<byte> body)
+    {
+        if (!UsageGzip.IsGzip(body.Span))
+        {
+            return DecodeJson(body);
+        }
+
+        return UsageGzip.TryInflate(body, UsageGzip.MaxInflatedBytes, out var json, out var error)
+            ? DecodeJson(json)
+            : DecodedUsageBatch.Unreadable(error!);
+    }
+
+    private static DecodedUsageBatch DecodeJson(ReadOnlyMemory<byte> utf8)
     {
         JsonDocument document;
         try

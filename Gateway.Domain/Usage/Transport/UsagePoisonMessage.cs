@@ -28,6 +28,9 @@ public sealed class UsagePoisonMessage
     /// <summary>The original text; empty when it was too large for the record and is in <see cref="BodyBlob"/>.</summary>
     public required string Body { get; set; }
 
+    /// <summary><c>base64</c> when <see cref="Body"/> is the Base64 of a binary (gzip) message rather than its text; else absent.</summary>
+    public string? BodyEncoding { get; set; }
+
     /// <summary><c>{container}/{blob}</c> holding <see cref="Body"/> when the record alone would not fit in a queue message.</summary>
     public string? BodyBlob { get; set; }
 }

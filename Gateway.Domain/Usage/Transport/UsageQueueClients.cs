@@ -97,6 +97,8 @@ public sealed class UsageQueueClients : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(message);
         await EnsurePoisonQueueAsync(cancellationToken);
+        // A gzip body is binary: as text it would be mangled beyond repair, so it is kept as Base64.
+        var gzip = message.Body is { } raw && UsageGzip.IsGzip(raw.ToMemory().Span);
         var poison = new UsagePoisonMessage
         {
             Reason = reason,
@@ -104,7 +106,8 @@ public sealed class UsageQueueClients : IAsyncDisposable
             DequeueCount = message.DequeueCount,
             InsertedOn = message.InsertedOn,
             PoisonedOn = _time.GetUtcNow(),
-            Body = body,
+            Body = gzip ? Convert.ToBase64String(message.Body!.ToMemory().Span) : body,
+            BodyEncoding = gzip ? "base64" : null,
         };
         await SendPoisonAsync(poison, cancellationToken);
         await Queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, cancellationToken);

@@ -19,6 +19,7 @@ public sealed class UsageTransportOptions
     public const string QueueNameSetting = "UsageQueueName";
     public const string StorageSetting = "UsageQueueStorage";
     public const string ServiceBusSetting = "UsageServiceBus";
+    public const string CompressionSetting = TransportSetting + "__Compression";
 
     public const string DefaultQueueName = "usage-events";
 
@@ -28,6 +29,13 @@ public sealed class UsageTransportOptions
     /// <summary><c>StorageQueue</c> (default) or <c>ServiceBus</c>.</summary>
     [SettingName(TransportSetting)]
     public string Transport { get; set; } = nameof(UsageTransportKind.StorageQueue);
+
+    /// <summary>
+    /// <c>gzip</c> (default) or <c>none</c>: how the proxy writes each message (<see cref="UsageCompression"/>).
+    /// The ingest reads both whatever this says, so deploy it first (or send <c>none</c> during a rolling upgrade).
+    /// </summary>
+    [SettingName(CompressionSetting)]
+    public string Compression { get; set; } = "gzip";
 
     [SettingName(QueueNameSetting)]
     public string QueueName { get; set; } = DefaultQueueName;
@@ -62,6 +70,9 @@ public sealed class UsageTransportOptions
     public UsageTransportKind Kind
         => Enum.TryParse<UsageTransportKind>(Transport, ignoreCase: true, out var kind) ? kind : UsageTransportKind.StorageQueue;
 
+    public UsageCompression CompressionKind
+        => Enum.TryParse<UsageCompression>(Compression, ignoreCase: true, out var compression) ? compression : UsageCompression.Gzip;
+
     /// <summary>The storage account is reached with Microsoft Entra ID rather than a connection string.</summary>
     public bool StorageUsesIdentity => string.IsNullOrWhiteSpace(StorageConnectionString);
 
@@ -71,6 +82,7 @@ public sealed class UsageTransportOptions
         ArgumentNullException.ThrowIfNull(configuration);
         Transport = NullIfBlank(configuration[TransportSetting]) ?? Transport;
         QueueName = NullIfBlank(configuration[QueueNameSetting]) ?? QueueName;
+        Compression = NullIfBlank(configuration.GetSection(TransportSetting)["Compression"]) ?? Compression;
         var storage = configuration.GetSection(StorageSetting);
         StorageConnectionString = NullIfBlank(storage.Value);
         StorageQueueServiceUri = UriOrNull(storage["queueServiceUri"]);

@@ -17,6 +17,11 @@ internal sealed class UsageTransportOptionsValidator : IValidateOptions<UsageTra
             kind = UsageTransportKind.StorageQueue;
         }
 
+        if (!Enum.TryParse<UsageCompression>(options.Compression, ignoreCase: true, out var compression) || !Enum.IsDefined(compression) || int.TryParse(options.Compression, out _))
+        {
+            failures.Add($"The setting {UsageTransportOptions.CompressionSetting} must be gzip or none; got '{options.Compression}'.");
+        }
+
         if (kind == UsageTransportKind.StorageQueue && !IsStorageQueueName(options.QueueName))
         {
             failures.Add($"The setting {UsageTransportOptions.QueueNameSetting} must be a Storage queue name: 3-56 lowercase letters, digits and single hyphens, starting and ending with a letter or digit (56 leaves room for the '-poison' queue); got '{options.QueueName}'.");

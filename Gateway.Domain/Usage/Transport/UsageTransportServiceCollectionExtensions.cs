@@ -21,7 +21,7 @@ public static class UsageTransportServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<UsageQueueClients>();
         services.TryAddSingleton<UsageClaimCheckStore>();
-        services.TryAddSingleton<UsageBatchEncoder>();
+        services.TryAddSingleton(static sp => new UsageBatchEncoder(sp.GetRequiredService<UsageClaimCheckStore>(), sp.GetRequiredService<IOptions<UsageTransportOptions>>().Value.CompressionKind));
         services.TryAddSingleton<IUsageEventTransport>(static sp => sp.GetRequiredService<UsageQueueClients>().Kind switch
         {
             UsageTransportKind.ServiceBus => ActivatorUtilities.CreateInstance<ServiceBusUsageTransport>(sp, sp.GetRequiredService<UsageQueueClients>().ServiceBusSender),

@@ -39,7 +39,9 @@ public sealed class UsageTransportBatchingTests(PrivateAzurite storage) : IAsync
 
         var messages = await PublisherHarness.ReadQueueAsync(storage.ConnectionString, _harness.QueueName);
         var fewest = (int)Math.Ceiling(eventBytes / (double)UsageMessageCodec.StorageQueueMaxBodyBytes);
-        Assert.InRange(messages.Count, fewest, fewest + 2);
+        // Messages are gzip by default (UsageTransport__Compression): the budget bounds the compressed
+        // body, so the events' JSON takes several times fewer messages than its size over the budget.
+        Assert.InRange(messages.Count, 1, fewest / 3);
         Assert.All(messages, m =>
         {
             Assert.Equal(2, m.Envelope.SchemaVersion);

@@ -73,6 +73,42 @@ public sealed class UsageWireCompatibilityTests
         Assert.Equal(events.Count, next);
     }
 
+    [Fact]
+    public async Task EncodeAsync_GzipBatches_InflateToThePrefixTheQueueContextsEventsAndTheSuffix()
+    {
+        var events = Enumerable.Range(0, 400).Select(i => Rich(i, Texts[i % Texts.Length] + new string('y', i % 50))).ToList();
+        var encoder = new UsageBatchEncoder(new UsageClaimCheckStore(new UsageQueueClients(Options.Create(new UsageTransportOptions { StorageConnectionString = UsageTransportOptions.DevelopmentStorage }), TimeProvider.System)), UsageCompression.Gzip);
+        const int maxBytes = 8_000;
+
+        var batches = await encoder.EncodeAsync(events, maxBytes, CancellationToken.None);
+
+        Assert.True(batches.Count > 3, $"{batches.Count} batches");
+        var next = 0;
+        foreach (var batch in batches)
+        {
+            var expected = new List<byte>(Encoding.UTF8.GetBytes($"{{\"schemaVersion\":2,\"batchId\":\"{batch.BatchId}\",\"events\":["));
+            for (var i = 0; i < batch.EventCount; i++)
+            {
+                if (i > 0)
+                {
+                    expected.Add((byte)',');
+                }
+
+                expected.AddRange(QueueContextJson(events[next++]));
+            }
+
+            expected.AddRange("]}"u8.ToArray());
+            Assert.Equal([0x1f, 0x8b], batch.Body[..2].ToArray());
+            using var gzip = new System.IO.Compression.GZipStream(new MemoryStream(batch.Body.ToArray()), System.IO.Compression.CompressionMode.Decompress);
+            using var inflated = new MemoryStream();
+            await gzip.CopyToAsync(inflated);
+            Assert.Equal(Encoding.UTF8.GetString(expected.ToArray()), Encoding.UTF8.GetString(inflated.ToArray()));
+            Assert.InRange(batch.Body.Length, 1, maxBytes);
+        }
+
+        Assert.Equal(events.Count, next);
+    }
+
     private static byte[] QueueContextJson(UsageEventMessage message)
         => JsonSerializer.SerializeToUtf8Bytes(message, UsageJsonContext.Queue.UsageEventMessage);
 
