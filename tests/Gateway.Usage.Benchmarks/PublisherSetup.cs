@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Azure.Storage.Queues;
 using Gateway.Domain.Usage;
 using Gateway.Domain.Usage.Publishing;
@@ -43,8 +42,8 @@ internal static class PublisherSetup
         {
             foreach (var message in messages)
             {
-                var envelope = JsonSerializer.Deserialize<UsageBatchEnvelope>(message.Body.ToMemory().Span, new JsonSerializerOptions(JsonSerializerDefaults.Web))!;
-                ids.UnionWith(envelope.Events.Select(e => e.GetProperty("eventId").GetString()!));
+                // The ingest's decoder: messages are gzip unless UsageTransport__Compression=none.
+                ids.UnionWith(UsageBatchDecoder.Decode(message.Body.ToMemory()).Events.Select(e => e.EventId));
             }
         }
 
