@@ -38,13 +38,15 @@ public sealed class UsageBatchCompressionTests
         events.AddRange(Enumerable.Range(0, 500).Select(_ => CompressionEvents.BenchmarkLike(i++)));
         // Single events as large as the budget allows, whose gzip is larger than their JSON.
         var overhead = UsageBatchEncoder.EnvelopeOverhead;
-        events.Add(SizedTo(CompressionEvents.Random(i++, random, 100, cjk: true), budget - overhead));
-        events.Add(SizedTo(CompressionEvents.Random(i++, random, 100, cjk: false), budget - overhead));
+        events.Add(SizedTo(CompressionEvents.Random(i++, random, 100, cjk: true), budget - overhead, random, cjk: true));
+        events.Add(SizedTo(CompressionEvents.Random(i++, random, 100, cjk: false), budget - overhead, random, cjk: false));
         events.AddRange(Enumerable.Range(0, 300).Select(_ => CompressionEvents.BenchmarkLike(i++)));
 
         var batches = await CompressionEvents.Encoder(UsageCompression.Gzip).EncodeAsync(events, budget, CancellationToken.None);
 
         AssertCarriesInOrder(events, batches, budget);
+        // The CJK event at the budget: its gzip is larger than the budget, so it goes as its JSON.
+        Assert.Contains(batches, b => b.EventCount == 1 && b.Body.Length == budget && b.Body.Span[0] == (byte)'{');
     }
 
     [Fact]
@@ -102,10 +104,38 @@ public sealed class UsageBatchCompressionTests
         Assert.Contains(batches, b => b.EventCount == UsageBatchEncoder.MaxEventsPerMessage);
     }
 
-    private static UsageEventMessage SizedTo(UsageEventMessage message, int jsonBytes)
+    [Fact]
+    public async Task Gzip_OneSmallRandomEvent_GoesAsItsJsonWhichIsSmallerThanItsGzip()
     {
+        var random = new Random(5);
+        var text = new string([.. Enumerable.Range(0, 200).Select(_ => (char)random.Next(0x4E00, 0x9FFF))]);
+        var message = new UsageEventMessage { EventId = "e-1", KeyId = text };
+
+        var batch = Assert.Single(await CompressionEvents.Encoder(UsageCompression.Gzip).EncodeAsync([message], UsageMessageCodec.StorageQueueMaxBodyBytes, CancellationToken.None));
+
+        Assert.Equal(CompressionEvents.Envelope(batch.BatchId, [message]), Encoding.UTF8.GetString(batch.Body.Span));
+        Assert.True(CompressionEvents.Gzip(batch.Body.ToArray()).Length >= batch.Body.Length, "gzip would not have been smaller");
+        Assert.Equal(message.EventId, Assert.Single(UsageBatchDecoder.Decode(batch.Body).Events).EventId);
+    }
+
+    // Pads the metadata with more random text of the same kind until the event's JSON is exactly jsonBytes.
+    private static UsageEventMessage SizedTo(UsageEventMessage message, int jsonBytes, Random random, bool cjk)
+    {
+        // The encoder escapes unassigned code points (\uXXXX): measure by serializing, a hundred characters at a time.
+        var metadata = new StringBuilder(message.Metadata![..^1]);
+        while (jsonBytes - UsageMessageCodec.Serialize(message).Length > 1_000)
+        {
+            for (var n = 0; n < 100; n++)
+            {
+                metadata.Append(cjk ? (char)random.Next(0x4E00, 0x9FFF) : (char)random.Next('0', 'z' + 1));
+            }
+
+            message.Metadata = metadata + "\"";
+        }
+
+        message.Metadata = metadata + "\"";
         var missing = jsonBytes - UsageMessageCodec.Serialize(message).Length;
-        message.Metadata = message.Metadata![..^1] + new string('q', missing) + "\"";
+        message.Metadata = message.Metadata[..^1] + new string((char)random.Next('0', '9' + 1), missing) + "\"";
         Assert.Equal(jsonBytes, UsageMessageCodec.Serialize(message).Length);
         return message;
     }
