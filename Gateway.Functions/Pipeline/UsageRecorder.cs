@@ -24,7 +24,14 @@ internal sealed class UsageRecorder
             AudioSeconds = duration;
         }
 
-        foreach (var (path, value) in tap.UsageNumbers)
+        var numbers = tap.UsageNumbers;
+        if (_numbers.Count == 0)
+        {
+            // Sized once for the answer's numbers (nine for an OpenAI chat) instead of growing 3 → 7 → 17.
+            _numbers.EnsureCapacity(numbers.Count);
+        }
+
+        foreach (var (path, value) in numbers)
         {
             if (path == SecondsPath)
             {

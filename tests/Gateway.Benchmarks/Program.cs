@@ -27,6 +27,13 @@ if (OperatingSystem.IsLinux() && Environment.ProcessorCount >= 2)
 Console.Error.WriteLine("warning: a Debug build of the load generator; run with -c Release");
 #endif
 
+var leftovers = await BenchmarkQueues.DeleteAllAsync();
+if (leftovers > 0)
+{
+    Console.WriteLine($"deleted {leftovers} usage queue(s) left by earlier runs");
+}
+
+using var pinning = ServicePinning.Apply(options.PinServices, ("Redis", RedisPort()), ("Azurite", new Azure.Storage.Queues.QueueServiceClient(TestEnvironment.StorageConnectionString).Uri.Port));
 await using var upstream = await FakeLlmServer.StartAsync();
 var upstreamUrl = upstream.BaseUrl.ToString().TrimEnd('/');
 var gatewayEnvironment = await ConfigureGatewayAsync(upstreamUrl, options.Limits);
@@ -37,6 +44,7 @@ var runtimeSettings = File.Exists(gatewayDll) ? RuntimeSettings.Of(gatewayDll) :
 if (options.LoadOnlySeconds > 0)
 {
     await LoadOnlyAsync();
+    await BenchmarkQueues.DeleteAllAsync();
     return;
 }
 
@@ -61,6 +69,7 @@ if (options.TelemetryRounds > 0)
     }
 
     TelemetryReport.Print(rounds, options);
+    await BenchmarkQueues.DeleteAllAsync();
     return;
 }
 
@@ -87,6 +96,7 @@ await using (var gateway = await ContenderProcess.StartAsync("gateway", gatewayD
 }
 
 Report.Print(results, options);
+await BenchmarkQueues.DeleteAllAsync();
 
 async Task<ContenderResult> MeasureGatewayAsync(string name, Dictionary<string, string> telemetry)
 {
@@ -220,7 +230,15 @@ static async Task<(Dictionary<string, string> Environment, string RawKey)> Confi
         ["Encryption__Key"] = encryptionKey,
         ["Providers__OpenAI__BaseUrl"] = upstreamUrl,
         ["UsageQueueStorage"] = TestEnvironment.StorageConnectionString,
-        ["UsageQueueName"] = "bench-usage-" + Guid.NewGuid().ToString("n")[..8],
+        ["UsageQueueName"] = BenchmarkQueues.NewName(),
     };
     return (environment, rawKey);
 }
+
+static int RedisPort()
+    => StackExchange.Redis.ConfigurationOptions.Parse(TestEnvironment.RedisConnectionString).EndPoints[0] switch
+    {
+        System.Net.IPEndPoint ip => ip.Port,
+        System.Net.DnsEndPoint dns => dns.Port,
+        _ => 6379,
+    };
