@@ -4,9 +4,10 @@ using Gateway.Domain.Usage.Publishing;
 namespace Gateway.Domain.Usage.Transport;
 
 /// <summary>
-/// Sends usage events to the Storage queue as <see cref="UsageBatchEnvelope"/> messages of up to
-/// <see cref="UsageMessageCodec.StorageQueueMaxBodyBytes"/> bytes each: gzip of the JSON (several
-/// hundred events per Put Message), or the JSON itself (tens of events) with <c>UsageTransport__Compression=none</c>, a few messages at a time. Messages never expire: an ingest outage longer
+/// Sends usage events to the Storage queue as <see cref="UsageBatchEnvelope"/> messages, a few at a
+/// time: gzip of the JSON in up to <see cref="UsageMessageCodec.StorageQueueMaxCompressedBodyBytes"/>
+/// bytes (several hundred events per Put Message), or with <c>UsageTransport__Compression=none</c> the
+/// JSON itself in up to <see cref="UsageMessageCodec.StorageQueueMaxBodyBytes"/> (tens of events). Messages never expire: an ingest outage longer
 /// than the default 7-day TTL must not lose spend.
 /// </summary>
 public sealed class StorageQueueUsageTransport(UsageQueueClients clients, UsageBatchEncoder encoder) : IUsageEventTransport
@@ -23,7 +24,8 @@ public sealed class StorageQueueUsageTransport(UsageQueueClients clients, UsageB
         try
         {
             await clients.EnsureQueueAsync(cancellationToken);
-            var messages = await encoder.EncodeAsync(batch, UsageMessageCodec.StorageQueueMaxBodyBytes, cancellationToken);
+            var budget = encoder.Compression == UsageCompression.Gzip ? UsageMessageCodec.StorageQueueMaxCompressedBodyBytes : UsageMessageCodec.StorageQueueMaxBodyBytes;
+            var messages = await encoder.EncodeAsync(batch, budget, cancellationToken);
             var parallel = new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = cancellationToken };
             await Parallel.ForEachAsync(messages, parallel, async (message, token)
                 => await clients.Queue.SendMessageAsync(BinaryData.FromBytes(message.Body), visibilityTimeout: null, timeToLive: NeverExpires, token));

@@ -103,6 +103,15 @@ public sealed class UsageMessageCodecTests
         => Assert.True(Convert.ToBase64String(new byte[UsageMessageCodec.StorageQueueMaxBodyBytes]).Length <= 64 * 1024);
 
     [Fact]
+    public void StorageQueueCompressedBudget_Base64String_StaysOffTheLargeObjectHeap()
+    {
+        // The Storage SDK holds each message as a Base64 string (UTF-16); 85,000 bytes and more go to the LOH.
+        var base64 = Convert.ToBase64String(new byte[UsageMessageCodec.StorageQueueMaxCompressedBodyBytes]);
+        Assert.True(base64.Length * sizeof(char) + 32 < 85_000, $"{base64.Length} chars");
+        Assert.True(UsageMessageCodec.StorageQueueMaxCompressedBodyBytes < UsageMessageCodec.StorageQueueMaxBodyBytes);
+    }
+
+    [Fact]
     public void ClaimCheckEnvelope_CarriesOnlyIdentityAndReference()
     {
         var message = new UsageEventMessage { EventId = "e1", KeyId = "k", CreatedAtUnixMs = 5, PromptText = new string('x', 100_000), Tags = ["t"], Metadata = "{}" };

@@ -40,7 +40,7 @@ public sealed class UsageCompressedQueueTests(PrivateAzurite storage) : IAsyncLi
         Assert.All(messages, m =>
         {
             Assert.True(m.Body[0] == 0x1f && m.Body[1] == 0x8b, "gzip on the wire");
-            Assert.InRange(m.Body.Length, 1, UsageMessageCodec.StorageQueueMaxBodyBytes);
+            Assert.InRange(m.Body.Length, 1, UsageMessageCodec.StorageQueueMaxCompressedBodyBytes);
             Assert.InRange(m.Base64Chars, 1, 64 * 1024);
             Assert.Null(m.Decoded.Error);
             Assert.Empty(m.Decoded.Rejected);
