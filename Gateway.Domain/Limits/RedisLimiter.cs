@@ -134,10 +134,11 @@ public sealed class RedisLimiter(RedisConnection redis, LocalRateLimiter local, 
         return plan;
     }
 
+    // The guard bounds the wait (its timeout and the caller's token): StackExchange.Redis takes no token.
     private static async ValueTask<long> EvaluateAsync((RedisConnection Redis, RedisKey[] Keys, RedisValue[] Args) call, CancellationToken cancellationToken)
     {
         var db = await call.Redis.GetDatabaseAsync();
-        return (long)await db.ScriptEvaluateAsync(Script, call.Keys, call.Args).WaitAsync(cancellationToken);
+        return (long)await db.ScriptEvaluateAsync(Script, call.Keys, call.Args);
     }
 
     private LimitDecision Fallback(LimitCheck[] checks, DateTimeOffset now)
