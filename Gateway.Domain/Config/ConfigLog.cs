@@ -24,4 +24,7 @@ internal static partial class ConfigLog
 
     [LoggerMessage(1206, LogLevel.Warning, "The config cache was rebuilt after {Attempts} attempts raced admin writes; a write of the last moments may be undone until the next rebuild")]
     public static partial void RebuiltDespiteWrites(ILogger logger, int attempts);
+
+    [LoggerMessage(1207, LogLevel.Information, "Loading the config cache at startup failed (attempt {Attempt}: {Reason}); trying again")]
+    public static partial void StartupLoadRetried(ILogger logger, int attempt, string reason);
 }

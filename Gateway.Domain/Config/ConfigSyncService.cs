@@ -26,18 +26,38 @@ public sealed class ConfigSyncService(
     private readonly Channel<bool> _reloadRequests = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private bool _subscribed;
 
+    // A first load that fails at once is tried again, this far apart, for this long before the proxy
+    // starts without its config. With BacklogPolicy.FailFast a command fails at once while one of
+    // the multiplexer's connections is still being made (the subscription's can trail the
+    // interactive one), so a single attempt could leave a starting proxy with no keys until the next
+    // version check, though Redis was up.
+    private static readonly TimeSpan StartupRetryDelay = TimeSpan.FromMilliseconds(200);
+    private static readonly TimeSpan StartupRetryWindow = TimeSpan.FromSeconds(2);
+    private const int StartupMaxAttempts = 10; // also bounds the retries under a clock that does not move
+
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
         // Serve with the real config from the first request; but a Redis outage at startup must not
         // keep the proxy down: after the wait, loading goes on in the background.
-        try
+        var started = time.GetTimestamp();
+        for (var attempt = 1; ; attempt++)
         {
-            await TrySubscribeAsync();
-            await ReloadAsync().WaitAsync(TimeSpan.FromSeconds(10), time, cancellationToken);
-        }
-        catch (Exception ex) when (ex is RedisException or TimeoutException)
-        {
-            ConfigLog.LoadFailed(logger, holder.Current.Version, ex);
+            try
+            {
+                await TrySubscribeAsync();
+                await ReloadAsync().WaitAsync(TimeSpan.FromSeconds(10), time, cancellationToken);
+                break;
+            }
+            catch (RedisException ex) when (attempt < StartupMaxAttempts && time.GetElapsedTime(started) + StartupRetryDelay < StartupRetryWindow)
+            {
+                ConfigLog.StartupLoadRetried(logger, attempt, ex.Message);
+                await Task.Delay(StartupRetryDelay, time, cancellationToken);
+            }
+            catch (Exception ex) when (ex is RedisException or TimeoutException)
+            {
+                ConfigLog.LoadFailed(logger, holder.Current.Version, ex);
+                break;
+            }
         }
 
         await base.StartAsync(cancellationToken);
