@@ -1,4 +1,3 @@
-using System.IO.Compression;
 using System.Text;
 using Gateway.Domain.Usage;
 using Gateway.Domain.Usage.Transport;
@@ -48,25 +47,6 @@ internal static class CompressionEvents
         message.CustomId = text.ToString(0, Math.Min(64, chars));
         message.Metadata = "\"" + text + "\"";
         return message;
-    }
-
-    public static byte[] Inflate(ReadOnlyMemory<byte> body)
-    {
-        using var gzip = new GZipStream(new MemoryStream(body.ToArray()), CompressionMode.Decompress);
-        using var output = new MemoryStream();
-        gzip.CopyTo(output);
-        return output.ToArray();
-    }
-
-    public static byte[] Gzip(byte[] data, CompressionLevel level = CompressionLevel.Fastest)
-    {
-        using var output = new MemoryStream();
-        using (var gzip = new GZipStream(output, level))
-        {
-            gzip.Write(data);
-        }
-
-        return output.ToArray();
     }
 
     /// <summary>The envelope as the uncompressed form writes it: prefix, the events' JSON joined by commas, suffix.</summary>

@@ -1,6 +1,7 @@
 using System.Text;
 using Gateway.Domain.Usage;
 using Gateway.Domain.Usage.Transport;
+using Gateway.Testing;
 
 namespace Gateway.Domain.Tests.Usage.Compression;
 
@@ -28,8 +29,8 @@ public sealed class UsageCompressedDecodeTests
         var events = Enumerable.Range(0, 3).Select(CompressionEvents.BenchmarkLike).ToList();
         var json = Encoding.UTF8.GetBytes(CompressionEvents.Envelope("b-2", events));
 
-        var decoded = UsageBatchDecoder.Decode(CompressionEvents.Gzip(json));
-        var single = UsageBatchDecoder.Decode(CompressionEvents.Gzip(UsageMessageCodec.Serialize(events[1])));
+        var decoded = UsageBatchDecoder.Decode(GzipBytes.Compress(json));
+        var single = UsageBatchDecoder.Decode(GzipBytes.Compress(UsageMessageCodec.Serialize(events[1])));
 
         Assert.Null(decoded.Error);
         Assert.Equal("b-2", decoded.BatchId);
@@ -40,7 +41,7 @@ public sealed class UsageCompressedDecodeTests
     [Fact]
     public void Decode_CorruptGzip_UnreadableWithTheReason()
     {
-        var body = CompressionEvents.Gzip(Encoding.UTF8.GetBytes(CompressionEvents.Envelope("b-3", [CompressionEvents.BenchmarkLike(1)])));
+        var body = GzipBytes.Compress(Encoding.UTF8.GetBytes(CompressionEvents.Envelope("b-3", [CompressionEvents.BenchmarkLike(1)])));
         body[^6] ^= 0xff; // the CRC-32 in the trailer no longer matches
 
         var decoded = UsageBatchDecoder.Decode(body);
@@ -54,7 +55,7 @@ public sealed class UsageCompressedDecodeTests
     [Fact]
     public void Decode_TruncatedGzip_UnreadableNotAnException()
     {
-        var body = CompressionEvents.Gzip(Encoding.UTF8.GetBytes(CompressionEvents.Envelope("b-4", Enumerable.Range(0, 50).Select(CompressionEvents.BenchmarkLike))));
+        var body = GzipBytes.Compress(Encoding.UTF8.GetBytes(CompressionEvents.Envelope("b-4", Enumerable.Range(0, 50).Select(CompressionEvents.BenchmarkLike))));
 
         var decoded = UsageBatchDecoder.Decode(body.AsMemory(0, body.Length / 2));
 
@@ -70,7 +71,7 @@ public sealed class UsageCompressedDecodeTests
         Array.Fill(json, (byte)' ');
         "{\"schemaVersion\":2,\"batchId\":\"b\",\"events\":["u8.CopyTo(json);
         "]}"u8.CopyTo(json.AsSpan(json.Length - 2));
-        var bomb = CompressionEvents.Gzip(json, System.IO.Compression.CompressionLevel.SmallestSize);
+        var bomb = GzipBytes.Compress(json, System.IO.Compression.CompressionLevel.SmallestSize);
         Assert.True(bomb.Length < UsageMessageCodec.StorageQueueMaxBodyBytes, $"{bomb.Length} bytes");
 
         var decoded = UsageBatchDecoder.Decode(bomb);

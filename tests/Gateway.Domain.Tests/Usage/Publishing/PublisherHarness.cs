@@ -89,7 +89,7 @@ internal sealed class PublisherHarness : IAsyncDisposable
             foreach (var message in messages)
             {
                 var body = message.Body.ToArray();
-                var json = body is [0x1f, 0x8b, ..] ? Compression.CompressionEvents.Inflate(body) : body; // gzip unless UsageTransport__Compression=none
+                var json = body is [0x1f, 0x8b, ..] ? GzipBytes.Inflate(body) : body; // gzip unless UsageTransport__Compression=none
                 var envelope = JsonSerializer.Deserialize<UsageBatchEnvelope>(json, new JsonSerializerOptions(JsonSerializerDefaults.Web))!;
                 var events = envelope.Events.Select(e => UsageMessageCodec.TryParse(e.GetRawText(), out var error) ?? throw new InvalidOperationException(error)).ToList();
                 read.Add(new ReadMessage(envelope, events, body.Length, message.MessageText.Length));

@@ -1,8 +1,8 @@
 using System.Text;
 using System.Text.Json;
 using Gateway.Domain.Usage;
-using Gateway.Domain.Tests.Usage.Compression;
 using Gateway.Domain.Usage.Transport;
+using Gateway.Testing;
 using Microsoft.Extensions.Options;
 
 namespace Gateway.Domain.Tests.Usage.WireFormat;
@@ -64,7 +64,7 @@ public sealed class UsageWireCompatibilityTests
         var batches = await encoder.EncodeAsync(events, maxBytes, CancellationToken.None);
 
         Assert.All(batches, b => Assert.Equal([0x1f, 0x8b], b.Body[..2].ToArray()));
-        AssertEnvelopes(events, batches, maxBytes, CompressionEvents.Inflate);
+        AssertEnvelopes(events, batches, maxBytes, GzipBytes.Inflate);
     }
 
     // Each batch's JSON (the body, or what it inflates to) is the prefix, the events in order as the Queue context writes them, and the suffix.

@@ -69,7 +69,7 @@ public sealed class CompressedIngestTests : IAsyncLifetime
         var settings = _host.Settings(consumer: true);
         settings["UsageConsumer:MaxDequeueCount"] = "2";
         await _host.StartAsync(settings);
-        var body = Gzip(IngestHost.Batch(IngestHost.ChatEvent("key-corrupt")));
+        var body = GzipBytes.Compress(IngestHost.Batch(IngestHost.ChatEvent("key-corrupt")));
         body[^6] ^= 0x55; // the trailer's CRC-32
 
         await _host.Queue.SendMessageAsync(new BinaryData(body));
@@ -92,7 +92,7 @@ public sealed class CompressedIngestTests : IAsyncLifetime
         "{\"schemaVersion\":2,\"batchId\":\"b\",\"events\":["u8.CopyTo(json);
         "]}"u8.CopyTo(json.AsSpan(json.Length - 2));
 
-        var result = await app.Services.GetRequiredService<UsageIngestor>().IngestAsync(Gzip(json, CompressionLevel.SmallestSize), CancellationToken.None, "m-bomb");
+        var result = await app.Services.GetRequiredService<UsageIngestor>().IngestAsync(GzipBytes.Compress(json, CompressionLevel.SmallestSize), CancellationToken.None, "m-bomb");
 
         Assert.False(result.IsDone);
         Assert.Contains("inflates to more than", result.Error, StringComparison.Ordinal);
@@ -120,17 +120,6 @@ public sealed class CompressedIngestTests : IAsyncLifetime
         Assert.Equal(new RecordingServiceBusReceiver.Settlement("Complete", sent.MessageId), Assert.Single(receiver.Settlements));
         Assert.Equal(400, await _host.CountEventsAsync());
         Assert.Equal(400 * IngestHost.ChatEventNanoDollars, await _host.KeyTotalAsync("key-sb-gzip"));
-    }
-
-    private static byte[] Gzip(byte[] data, CompressionLevel level = CompressionLevel.Fastest)
-    {
-        using var output = new MemoryStream();
-        using (var gzip = new GZipStream(output, level))
-        {
-            gzip.Write(data);
-        }
-
-        return output.ToArray();
     }
 
     private int QueueLength() => _host.Queue.GetProperties().Value.ApproximateMessagesCount;
