@@ -2,13 +2,12 @@ using System.Globalization;
 
 namespace Gateway.Benchmarks;
 
-/// <summary><c>[--seconds 10] [--rate 500] [--concurrency 32] [--trace 0] [--load-only 0] [--limits 1] [--telemetry 0] [--yarp 0] [--fixed 0] [--pin-services 0]</c>.</summary>
+/// <summary><c>[--seconds 10] [--rate 500] [--concurrency 32] [--trace 0] [--load-only 0] [--limits 1] [--telemetry 0] [--yarp 0] [--fixed 0]</c>.</summary>
 /// <remarks>
 /// <c>--load-only N</c>: the gateway alone, warmed up, then N s of closed-loop load (for an external profiler); no report. With <c>--yarp 1</c> the bare YARP proxy instead of the gateway; with <c>--fixed 1</c> open-loop load at <c>--rate</c> instead.
-/// <c>--pin-services 1</c>: Redis and Azurite on core 1 with the load for the run (<see cref="ServicePinning"/>).
 /// <c>--telemetry N</c>: only the gateway: telemetry off, metrics only, spans at the default sample ratio, spans at 1.0; N rounds, each round's ratios to its "off" and their medians (README, telemetry's cost).
 /// </remarks>
-internal sealed record BenchmarkOptions(int Seconds, int Rate, int Concurrency, int TraceSeconds, int LoadOnlySeconds = 0, bool Limits = true, int TelemetryRounds = 0, bool LoadOnlyYarp = false, bool LoadOnlyFixedRate = false, bool PinServices = false)
+internal sealed record BenchmarkOptions(int Seconds, int Rate, int Concurrency, int TraceSeconds, int LoadOnlySeconds = 0, bool Limits = true, int TelemetryRounds = 0, bool LoadOnlyYarp = false, bool LoadOnlyFixedRate = false)
 {
     public static BenchmarkOptions Parse(string[] args)
     {
@@ -27,8 +26,7 @@ internal sealed record BenchmarkOptions(int Seconds, int Rate, int Concurrency, 
                 "--telemetry" => options with { TelemetryRounds = value },
                 "--yarp" => options with { LoadOnlyYarp = value != 0 },
                 "--fixed" => options with { LoadOnlyFixedRate = value != 0 },
-                "--pin-services" => options with { PinServices = value != 0 },
-                _ => throw new ArgumentException($"unknown option {args[i]}; expected --seconds, --rate, --concurrency, --trace, --load-only, --limits, --telemetry, --yarp, --fixed, --pin-services"),
+                _ => throw new ArgumentException($"unknown option {args[i]}; expected --seconds, --rate, --concurrency, --trace, --load-only, --limits, --telemetry, --yarp, --fixed"),
             };
         }
 

@@ -33,7 +33,6 @@ if (leftovers > 0)
     Console.WriteLine($"deleted {leftovers} usage queue(s) left by earlier runs");
 }
 
-using var pinning = ServicePinning.Apply(options.PinServices, ("Redis", RedisPort()), ("Azurite", new Azure.Storage.Queues.QueueServiceClient(TestEnvironment.StorageConnectionString).Uri.Port));
 await using var upstream = await FakeLlmServer.StartAsync();
 var upstreamUrl = upstream.BaseUrl.ToString().TrimEnd('/');
 var gatewayEnvironment = await ConfigureGatewayAsync(upstreamUrl, options.Limits);
@@ -234,11 +233,3 @@ static async Task<(Dictionary<string, string> Environment, string RawKey)> Confi
     };
     return (environment, rawKey);
 }
-
-static int RedisPort()
-    => StackExchange.Redis.ConfigurationOptions.Parse(TestEnvironment.RedisConnectionString).EndPoints[0] switch
-    {
-        System.Net.IPEndPoint ip => ip.Port,
-        System.Net.DnsEndPoint dns => dns.Port,
-        _ => 6379,
-    };
