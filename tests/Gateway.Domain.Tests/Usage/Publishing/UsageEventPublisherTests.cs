@@ -13,7 +13,16 @@ public sealed class UsageEventPublisherTests(ITestOutputHelper output, PrivateAz
 
     public async Task InitializeAsync()
     {
-        _harness = PublisherHarness.Create(storage.ConnectionString, _spill);
+        // These tests count what reaches a healthy queue, and assert that nothing was spilled. With
+        // the default SendTimeout (5 s), a send that a loaded machine stalls for longer (the private
+        // Azurite is a Node process competing for two cores with every other test project) counts
+        // as a failed send and its flush, and every flush after it until the store is empty, goes
+        // through the spill store: everything still arrives, but SpilledCount is not 0. A minute
+        // keeps a slow-but-working queue from looking like an outage; a send that fails still spills.
+        _harness = PublisherHarness.Create(storage.ConnectionString, _spill, new Dictionary<string, string?>
+        {
+            ["UsagePublisher:SendTimeout"] = "00:01:00",
+        });
         await _harness.StartAsync();
     }
 
