@@ -36,9 +36,12 @@ internal static class ProxyErrorWriter
         // The gateway's own x-gateway-* headers (how a route tried to answer) describe the error too.
         var kept = GatewayHeaders(context.Response.Headers);
         context.Response.Clear();
-        foreach (var (name, value) in kept)
+        if (kept is not null)
         {
-            context.Response.Headers[name] = value;
+            foreach (var (name, value) in kept)
+            {
+                context.Response.Headers[name] = value;
+            }
         }
 
         context.Response.StatusCode = outcome.Status;
@@ -65,14 +68,14 @@ internal static class ProxyErrorWriter
         }
     }
 
-    private static List<KeyValuePair<string, StringValues>> GatewayHeaders(IHeaderDictionary headers)
+    private static List<KeyValuePair<string, StringValues>>? GatewayHeaders(IHeaderDictionary headers)
     {
-        var kept = new List<KeyValuePair<string, StringValues>>();
+        List<KeyValuePair<string, StringValues>>? kept = null;
         foreach (var header in headers)
         {
             if (header.Key.StartsWith("x-gateway-", StringComparison.OrdinalIgnoreCase))
             {
-                kept.Add(header);
+                (kept ??= []).Add(header);
             }
         }
 
