@@ -146,8 +146,9 @@ public static class GatewayTelemetry
         }
 
         // Registered last and deferred: the Azure Monitor exporter sets its own sampler the same way,
-        // and the last one set wins. Parent-based, so a caller's sampled traceparent is recorded.
-        var sampler = new ParentBasedSampler(new TraceIdRatioBasedSampler(traces.SampleRatio));
+        // and the last one set wins. Parent-based, so a caller's sampled traceparent is recorded; each
+        // kept span carries its sample rate, so Application Insights scales its counts back up.
+        var sampler = new SampleRateSampler(traces.SampleRatio);
         services.ConfigureOpenTelemetryTracerProvider((_, builder) => builder.SetSampler(sampler));
     }
 

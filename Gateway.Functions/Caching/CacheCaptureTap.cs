@@ -6,7 +6,7 @@ namespace Gateway.Functions.Caching;
 /// <summary>
 /// Captures a cache miss's answer as it is delivered (after every transform, so it is exactly what
 /// the client got), bounded by <c>Cache__MaxEntryBytes</c>; <see cref="CacheStoreStep"/> stores it
-/// once the response completed.
+/// once the body is relayed, before the client can see its end (<see cref="HoldsEnd"/>).
 /// </summary>
 internal sealed class CacheCaptureTap(ResponseCapture capture, CacheScopeKeys scope, string slot, TimeSpan ttl) : IResponseTap
 {
@@ -23,6 +23,9 @@ internal sealed class CacheCaptureTap(ResponseCapture capture, CacheScopeKeys sc
     public bool IsEventStream { get; private set; }
 
     public bool Completed { get; private set; }
+
+    /// <summary>The store step runs before the client sees the end of the body.</summary>
+    public bool HoldsEnd => true;
 
     public void Start(int status, string? contentType)
     {

@@ -138,6 +138,10 @@ internal sealed class ProxyForwarder(UpstreamClient upstream)
         for (var i = 0; i < relay.Taps.Count; i++)
         {
             relay.Taps[i].Start(client.StatusCode, client.ContentType);
+            if (relay.Taps[i].HoldsEnd)
+            {
+                client.Headers.ContentLength = null;
+            }
         }
 
         var complete = false;

@@ -43,4 +43,11 @@ internal interface IResponseTap
 
     /// <summary>The body ended; <paramref name="complete"/> is false when it was cut (upstream dropped, idle timeout, client gone).</summary>
     void End(bool complete);
+
+    /// <summary>
+    /// True when a step after forwarding acts on what this tap saw, and the client must not see the
+    /// body end before it has (the response cache's store, so that a request repeated at once is a
+    /// hit). The upstream's Content-Length is then not passed on: the body ends when the steps do.
+    /// </summary>
+    bool HoldsEnd => false;
 }

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Globalization;
 using System.Text.Json;
 using Gateway.Functions.Providers;
+using Microsoft.Extensions.Primitives;
 
 namespace Gateway.Functions.Pipeline;
 
@@ -32,7 +33,17 @@ internal static class ProxyErrorWriter
             return;
         }
 
+        // The gateway's own x-gateway-* headers (how a route tried to answer) describe the error too.
+        var kept = GatewayHeaders(context.Response.Headers);
         context.Response.Clear();
+        if (kept is not null)
+        {
+            foreach (var (name, value) in kept)
+            {
+                context.Response.Headers[name] = value;
+            }
+        }
+
         context.Response.StatusCode = outcome.Status;
         context.Response.ContentType = "application/json";
         if (outcome.RetryAfter is { } after)
@@ -55,6 +66,20 @@ internal static class ProxyErrorWriter
         {
             // The client left while the error was written: nobody to tell.
         }
+    }
+
+    private static List<KeyValuePair<string, StringValues>>? GatewayHeaders(IHeaderDictionary headers)
+    {
+        List<KeyValuePair<string, StringValues>>? kept = null;
+        foreach (var header in headers)
+        {
+            if (header.Key.StartsWith("x-gateway-", StringComparison.OrdinalIgnoreCase))
+            {
+                (kept ??= []).Add(header);
+            }
+        }
+
+        return kept;
     }
 
     /// <summary>

@@ -6,6 +6,6 @@ public enum UsageTransportKind
     /// <summary>An Azure Storage queue (Azurite locally): the default.</summary>
     StorageQueue,
 
-    /// <summary>An Azure Service Bus queue, through its REST API.</summary>
+    /// <summary>An Azure Service Bus queue, through the Service Bus SDK (AMQP).</summary>
     ServiceBus,
 }

@@ -23,16 +23,20 @@ internal sealed partial class ForwardStep(
             return StepResult.End(refused);
         }
 
+        var headers = context.Http.Response.Headers;
+        if (context.Attempt?.RouteStep is { } step)
+        {
+            // Also on the error when no step answered: how many upstream requests were tried.
+            headers[RouteHeaders.Attempts] = run.Tries.ToString(CultureInfo.InvariantCulture);
+            if (run.Response is not null)
+            {
+                headers[RouteHeaders.Step] = step.ToString(CultureInfo.InvariantCulture);
+            }
+        }
+
         if (run.Response is not { } response)
         {
             return StepResult.End(SendFailed(context, run.Failure));
-        }
-
-        var headers = context.Http.Response.Headers;
-        if (context.Attempt!.RouteStep is { } step)
-        {
-            headers[RouteHeaders.Step] = step.ToString(CultureInfo.InvariantCulture);
-            headers[RouteHeaders.Attempts] = run.Tries.ToString(CultureInfo.InvariantCulture);
         }
 
         // Relayed here rather than in an awaited helper: one state machine fewer per request.

@@ -15,7 +15,8 @@ internal static class CacheTestClient
     public const string ChatPath = "/api/providers/openai/v1/chat/completions";
     public const string MessagesPath = "/api/providers/anthropic/v1/messages";
 
-    public sealed record Answer(HttpStatusCode Status, string? Cached, string Body, string? ContentType);
+    /// <summary>An answer; <paramref name="Chunked"/>: sent with chunked transfer encoding, without a Content-Length.</summary>
+    public sealed record Answer(HttpStatusCode Status, string? Cached, string Body, string? ContentType, bool Chunked = false);
 
     public static async Task<Answer> PostAsync(Uri baseAddress, string rawKey, string path, string body, string? mode = null, bool anthropic = false)
     {
@@ -39,7 +40,7 @@ internal static class CacheTestClient
         using var response = await client.SendAsync(request);
         var text = await response.Content.ReadAsStringAsync();
         var cached = response.Headers.TryGetValues(CacheModes.AnswerHeader, out var values) ? values.Single() : null;
-        return new Answer(response.StatusCode, cached, text, response.Content.Headers.ContentType?.MediaType);
+        return new Answer(response.StatusCode, cached, text, response.Content.Headers.ContentType?.MediaType, response.Headers.TransferEncodingChunked == true);
     }
 
     public static string Chat(string content, double? temperature = 0, string model = "gpt-4o", bool stream = false, string extra = "")

@@ -29,8 +29,9 @@ public sealed class ResponseCacheTests : IAsyncLifetime
     {
         var answer = await PostAsync(_host.BaseAddress, key ?? _rawKey, ChatPath, body, mode);
 
-        // The cache store step runs once the client has the whole answer, so a request sent at once
-        // may race it; each request's usage event is published after that step: wait for it.
+        // The usage event is published after the response: wait for it, so that event assertions
+        // see every request (a repeat right after the answer is a hit without waiting: see
+        // ResponseCacheImmediateRepeatTests).
         var calls = Interlocked.Increment(ref _calls);
         await Gateway.Testing.Eventually.AssertAsync(() => _host.Events.Sent.Count >= calls, TimeSpan.FromSeconds(5), "the request's usage event (after the cache store step)");
         return answer;

@@ -58,6 +58,25 @@ public sealed class RouteFailoverTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task EveryStepDropsTheConnection_502SaysHowManyAttempts_AndNoStepAnswered()
+    {
+        var (key, raw) = await _rig.AddKeyAsync();
+        var route = await _rig.AddRouteAsync(key.KeyId, "constant", RouteTestRig.OpenAiStep(retries: 1), RouteTestRig.AzureStep());
+        _rig.First.Behavior.FailNext(2, FakeLlmFault.ResetConnection());
+        _rig.Second.Behavior.FailNext(1, FakeLlmFault.ResetConnection());
+        using var client = _rig.Host.CreateClient(raw);
+
+        using var response = await client.SendAsync(RouteTestRig.Chat(route));
+
+        Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
+        Assert.Equal("3", response.Headers.GetValues("x-gateway-attempts").Single());
+        Assert.False(response.Headers.Contains("x-gateway-route-step"));
+        Assert.NotNull(JsonNode.Parse(await response.Content.ReadAsStringAsync())!["error"]!["message"]);
+        Assert.Equal(2, _rig.First.Requests.Count);
+        Assert.Single(_rig.Second.Requests);
+    }
+
+    [Fact]
     public async Task Step1Answers400_ReturnedAtOnce_Step2NeverCalled()
     {
         var (key, raw) = await _rig.AddKeyAsync();
