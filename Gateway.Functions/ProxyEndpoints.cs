@@ -39,8 +39,25 @@ internal static class ProxyEndpoints
                 adapter,
                 context.Request.RouteValues["path"] as string ?? string.Empty,
                 context.Request.RouteValues["deploymentId"] as string));
+            if (route.RefusedMethods is { Count: > 0 } refused)
+            {
+                proxy.MapMethods(route.Pattern, refused, (HttpContext context) => MethodNotAllowedAsync(context, adapter, route));
+            }
         }
 
         return endpoints;
+    }
+
+    private static Task MethodNotAllowedAsync(HttpContext context, IProviderAdapter adapter, ProviderRoute route)
+    {
+        var allowed = string.Join(", ", route.Methods);
+        context.Response.OnStarting(() =>
+        {
+            // Set as the headers go out: the error writer starts from cleared headers.
+            context.Response.Headers.Allow = allowed;
+            return Task.CompletedTask;
+        });
+        var outcome = new ProxyOutcome(StatusCodes.Status405MethodNotAllowed, ProxyErrorKind.InvalidRequest, $"{context.Request.Method} is not allowed on {context.Request.Path}: {adapter.Name} answers {allowed}");
+        return ProxyErrorWriter.WriteAsync(context, adapter.ErrorStyle, outcome);
     }
 }

@@ -30,7 +30,7 @@ internal sealed class BedrockAdapter(IOptions<UpstreamOptions> upstreams, TimePr
 
     public ApiStyle ErrorStyle => ApiStyle.Anthropic;
 
-    public ProviderRoute? Route { get; } = new("/api/providers/bedrock/anthropic/{**path}", [HttpMethods.Post]);
+    public ProviderRoute? Route { get; } = new("/api/providers/bedrock/anthropic/{**path}", [HttpMethods.Post], [HttpMethods.Get, HttpMethods.Put, HttpMethods.Patch, HttpMethods.Delete]);
 
     public IChatTranslation ChatTranslation => BedrockMessagesTranslation.Instance;
 

@@ -29,6 +29,27 @@ public sealed class BedrockNativeTests : IAsyncLifetime
 
     public Task DisposeAsync() => _host.DisposeAsync();
 
+    [Theory]
+    [InlineData("GET")]
+    [InlineData("PUT")]
+    [InlineData("PATCH")]
+    [InlineData("DELETE")]
+    public async Task OtherMethodThanPost_Is405InAnthropicsShape_NotTheOpenAiCompatibleRoute(string method)
+    {
+        using var client = new HttpClient { BaseAddress = _host.BaseAddress };
+        using var request = new HttpRequestMessage(new HttpMethod(method), MessagesPath);
+        request.Headers.Add("x-api-key", _rawKey);
+
+        using var response = await client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, response.StatusCode);
+        Assert.Equal(["POST"], response.Content.Headers.Allow);
+        var error = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        Assert.Equal("error", (string?)error["type"]);
+        Assert.Contains($"{method} is not allowed", (string?)error["error"]!["message"], StringComparison.Ordinal);
+        Assert.Empty(_host.Upstream.Requests);
+    }
+
     [Fact]
     public async Task Messages_Native_BodyMadeBedrocksSignedAndAnswerHasFakesUsage()
     {
