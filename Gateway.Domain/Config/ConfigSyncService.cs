@@ -39,7 +39,9 @@ public sealed class ConfigSyncService(
     {
         // Serve with the real config from the first request; but a Redis outage at startup must not
         // keep the proxy down: after the wait, loading goes on in the background.
-        var started = time.GetTimestamp();
+        // The window starts at the first failure, not before the first connect: a connect that is slow
+        // on a loaded host and then fails at once still gets its retries.
+        long? firstFailure = null;
         for (var attempt = 1; ; attempt++)
         {
             try
@@ -48,7 +50,7 @@ public sealed class ConfigSyncService(
                 await ReloadAsync().WaitAsync(TimeSpan.FromSeconds(10), time, cancellationToken);
                 break;
             }
-            catch (RedisException ex) when (attempt < StartupMaxAttempts && time.GetElapsedTime(started) + StartupRetryDelay < StartupRetryWindow)
+            catch (RedisException ex) when (attempt < StartupMaxAttempts && time.GetElapsedTime(firstFailure ??= time.GetTimestamp()) + StartupRetryDelay < StartupRetryWindow)
             {
                 ConfigLog.StartupLoadRetried(logger, attempt, ex.Message);
                 await Task.Delay(StartupRetryDelay, time, cancellationToken);

@@ -50,10 +50,16 @@ public static class GatewayApps
     /// </remarks>
     public static Exception? StartupFailure<TEntryPoint>(IDictionary<string, string?> settings, int attempts = 10)
         where TEntryPoint : class
+        => StartupFailure(() => new GatewayAppFactory<TEntryPoint>(settings), attempts);
+
+    /// <summary>As above, for an app made by <paramref name="create"/> (a new one per attempt).</summary>
+    public static Exception? StartupFailure<TEntryPoint>(Func<GatewayAppFactory<TEntryPoint>> create, int attempts = 10)
+        where TEntryPoint : class
     {
+        ArgumentNullException.ThrowIfNull(create);
         for (var attempt = 1; ; attempt++)
         {
-            using var app = new GatewayAppFactory<TEntryPoint>(settings);
+            using var app = create();
             try
             {
                 _ = app.BaseAddress;

@@ -108,13 +108,13 @@ public sealed class IngestHostContractTests : IAsyncLifetime
     [Fact]
     public void Startup_BadSchedule_FailsNamingTheSetting()
     {
-        using var app = new GatewayAppFactory<Program>(new Dictionary<string, string?>
+        var error = GatewayApps.StartupFailure<Program>(new Dictionary<string, string?>
         {
             ["ConnectionStrings:Postgres"] = _pg.ConnectionString,
             ["ConnectionStrings:Redis"] = TestEnvironment.RedisConnectionString,
             ["ConfigRefreshSchedule"] = "every minute",
         });
-        var error = Assert.ThrowsAny<Exception>(() => app.BaseAddress);
+        Assert.NotNull(error);
         Assert.Contains("ConfigRefreshSchedule", error.ToString());
     }
 
