@@ -50,5 +50,10 @@ for trx in "$results"/*.trx; do
   passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0})); skipped=$((skipped + ${n:-0}))
 done
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; echo "dotnet test failed (exit $status) without a failed test: see above"; fi
+# Stop the services now rather than in the EXIT trap, so that the counts stay the last line.
+if [ "${GATEWAY_KEEP_SERVICES:-0}" != "1" ]; then
+  trap - EXIT
+  scripts/services.sh stop
+fi
 if [ "$skipped" -gt 0 ]; then echo "$passed passed, $failed failed, $skipped skipped"; else echo "$passed passed, $failed failed"; fi
 [ "$status" -eq 0 ] && [ "$failed" -eq 0 ]
