@@ -52,7 +52,7 @@ public sealed class AdminHostContractTests : IAsyncLifetime
     [Fact]
     public async Task Health_PostgresDown_Still200AndReportsPostgresUnhealthy()
     {
-        await using var app = new GatewayAppFactory<Program>(new Dictionary<string, string?>
+        await using var app = await GatewayApps.StartAsync<Program>(new Dictionary<string, string?>
         {
             ["ConnectionStrings:Postgres"] = "Host=127.0.0.1;Port=1;Username=x;Password=x;Database=x;Timeout=1",
             ["ConnectionStrings:Redis"] = TestEnvironment.RedisConnectionString,
